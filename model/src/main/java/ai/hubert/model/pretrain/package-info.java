@@ -1,0 +1,2 @@
+/** HuBERT pre-training: span masking, label alignment, cosine-similarity logits and the fairseq criterion. */
+package ai.hubert.model.pretrain;
