@@ -87,8 +87,12 @@ public final class IngestJob {
     CollectionAccumulator<List<Object>> decodeRejects = spark.sparkContext().collectionAccumulator("ingest-rejects");
     int shards = (int) Math.max(1, Math.ceil(listing.estimatedPcmBytes() / (double) FeatureStore.TARGET_FILE_BYTES));
     int partitions = Math.max(1, Math.min(toDecode.size(), shards));
-    Dataset<Row> decoded = spark.createDataFrame(toDecode, CANDIDATES)
-        .repartitionByRange(partitions, functions.col("input_order"))
+    // The listing is in input order and a local relation is split into contiguous slices, so merging
+    // slices keeps that order without a shuffle; only more shards than slices needs a range shuffle.
+    Dataset<Row> candidates = spark.createDataFrame(toDecode, CANDIDATES);
+    candidates = partitions <= candidates.rdd().getNumPartitions() ? candidates.coalesce(partitions)
+        : candidates.repartitionByRange(partitions, functions.col("input_order"));
+    Dataset<Row> decoded = candidates
         .mapPartitions(new DecodePartition(new SerializableHadoopConf(spark.sparkContext().hadoopConfiguration()),
             decodeRejects), Encoders.row(AudioSchema.AUDIO));
 

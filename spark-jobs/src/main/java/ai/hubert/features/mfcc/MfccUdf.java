@@ -39,7 +39,9 @@ final class MfccUdf implements UDF3<byte[], Integer, Object, float[]> {
     }
 
     private String describe(Object utteranceId) {
-        return idColumn == null ? "An utterance (no " + "id column)" : "Utterance " + idColumn + "=" + utteranceId;
+        return idColumn == null
+                ? "An utterance (the input has no id column)"
+                : "Utterance " + idColumn + "=" + utteranceId;
     }
 
     private static String formatHz(double hz) {
