@@ -32,6 +32,10 @@ public final class FeatureStore {
   public static final String AUDIO = "audio";
   /** Table name of a dataset's rejected inputs, each with its reason. */
   public static final String AUDIO_REJECTS = "audio_rejects";
+  /** Table name of a dataset's label sets. */
+  public static final String LABELS = "labels";
+  /** Table name of a dataset's k-means models. */
+  public static final String KMEANS_MODELS = "kmeans_models";
   /** Prefix of feature-set tables: {@code features_<name>}. */
   public static final String FEATURES_PREFIX = "features_";
 
@@ -90,6 +94,77 @@ public final class FeatureStore {
   /** The table of a named feature set (e.g. {@code mfcc}) of a dataset. */
   public TableId features(String dataset, String featureSet) {
     return TableId.of(CATALOG, dataset, FEATURES_PREFIX + TableId.checkName("feature set", featureSet));
+  }
+
+  /** The label-set table of a dataset (every label set, each pinned by its tag). */
+  public TableId labels(String dataset) {
+    return TableId.of(CATALOG, dataset, LABELS);
+  }
+
+  /** The k-means models of a dataset. */
+  public TableId kmeansModels(String dataset) {
+    return TableId.of(CATALOG, dataset, KMEANS_MODELS);
+  }
+
+  /** Starts the write-audit-publish of a label set (rows of {@link LabelSchema#TABLE} without {@code label_set}). */
+  public LabelSetPublish publishLabelSet(String dataset, String tag, Dataset<Row> rows) {
+    return new LabelSetPublish(this, labels(dataset), tag, rows);
+  }
+
+  /** The rows of a published label set, read at its tag. */
+  public Dataset<Row> readLabelSet(String dataset, String tag) {
+    TableId table = labels(dataset);
+    requireLabelSet(dataset, tag);
+    return spark.read().option("versionAsOf", tag).table(table.qualified())
+        .where(org.apache.spark.sql.functions.col(LabelSchema.LABEL_SET).equalTo(tag));
+  }
+
+  /** Tags of the published label sets of a dataset, oldest first. */
+  public List<String> labelSetTags(String dataset) {
+    TableId table = labels(dataset);
+    if (!exists(table)) {
+      return List.of();
+    }
+    List<String> tags = new ArrayList<>();
+    for (Row r : spark.sql("SELECT name FROM " + table.qualified() + ".refs WHERE type = 'TAG' ORDER BY snapshot_id").collectAsList()) {
+      tags.add(r.getString(0));
+    }
+    return tags;
+  }
+
+  /** The lineage recorded when a label set was published. */
+  public Lineage labelSetLineage(String dataset, String tag) {
+    requireLabelSet(dataset, tag);
+    org.apache.iceberg.Table iceberg = iceberg(labels(dataset));
+    return Lineage.fromSnapshotSummary(iceberg.snapshot(iceberg.refs().get(tag).snapshotId()).summary());
+  }
+
+  private void requireLabelSet(String dataset, String tag) {
+    if (!labelSetTags(dataset).contains(tag)) {
+      throw new IllegalArgumentException("Cannot read label set " + tag + " of dataset " + dataset + ": no such tag; published: "
+          + labelSetTags(dataset));
+    }
+  }
+
+  /** Creates the labels table (partitioned by label set) when it does not exist yet. */
+  void ensureLabelsTable(TableId table) {
+    if (exists(table)) {
+      return;
+    }
+    spark.sql("CREATE NAMESPACE IF NOT EXISTS " + CATALOG + "." + table.dataset());
+    spark.sql("CREATE TABLE IF NOT EXISTS " + table.qualified() + " (" + LabelSchema.TABLE.toDDL() + ") USING iceberg "
+        + "PARTITIONED BY (" + LabelSchema.LABEL_SET + ") TBLPROPERTIES ('format-version'='2', "
+        + "'write.parquet.compression-codec'='zstd', 'write.distribution-mode'='none')");
+  }
+
+  /** The Iceberg table behind a table id, freshly loaded. */
+  public org.apache.iceberg.Table iceberg(TableId table) {
+    requireExists(table);
+    try {
+      return org.apache.iceberg.spark.Spark3Util.loadIcebergTable(spark, table.qualified());
+    } catch (org.apache.spark.sql.catalyst.parser.ParseException | org.apache.spark.sql.catalyst.analysis.NoSuchTableException e) {
+      throw new IllegalStateException("Cannot load " + table + ": " + e.getMessage(), e);
+    }
   }
 
   /** Whether the table exists. */
@@ -154,15 +229,9 @@ public final class FeatureStore {
    * multi-step write complete once its counts are known.
    */
   public void recordLineage(TableId table, Lineage lineage) {
-    requireExists(table);
-    try {
-      org.apache.iceberg.Table iceberg = org.apache.iceberg.spark.Spark3Util.loadIcebergTable(spark, table.qualified());
-      org.apache.iceberg.AppendFiles append = iceberg.newAppend();
-      lineage.entries().forEach((k, v) -> append.set(Lineage.PREFIX + k, v));
-      append.commit();
-    } catch (org.apache.spark.sql.catalyst.parser.ParseException | org.apache.spark.sql.catalyst.analysis.NoSuchTableException e) {
-      throw new IllegalStateException("Cannot record lineage on " + table + ": " + e.getMessage(), e);
-    }
+    org.apache.iceberg.AppendFiles append = iceberg(table).newAppend();
+    lineage.entries().forEach((k, v) -> append.set(Lineage.PREFIX + k, v));
+    append.commit();
   }
 
   /** Lists every table of the store as {@code dataset.table}. */
