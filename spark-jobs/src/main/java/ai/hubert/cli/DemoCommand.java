@@ -3,7 +3,6 @@ package ai.hubert.cli;
 import ai.hubert.audio.corpus.SampleCorpus;
 import ai.hubert.audio.ingest.IngestSummary;
 import ai.hubert.features.MfccJob;
-import ai.hubert.store.FeatureSchema;
 import java.util.List;
 import java.util.Locale;
 import org.apache.spark.sql.Row;
