@@ -34,6 +34,8 @@ public final class FeatureStore {
   public static final String AUDIO_REJECTS = "audio_rejects";
   /** Table name of a dataset's label sets. */
   public static final String LABELS = "labels";
+  /** Table name of a dataset's label-quality evaluations. */
+  public static final String LABEL_QUALITY = "label_quality";
   /** Table name of a dataset's k-means models. */
   public static final String KMEANS_MODELS = "kmeans_models";
   /** Prefix of feature-set tables: {@code features_<name>}. */
@@ -232,6 +234,26 @@ public final class FeatureStore {
     org.apache.iceberg.AppendFiles append = iceberg(table).newAppend();
     lineage.entries().forEach((k, v) -> append.set(Lineage.PREFIX + k, v));
     append.commit();
+  }
+
+  /** Appends rows to a table (created when absent) in one commit carrying {@code lineage}. */
+  public void append(TableId table, Dataset<Row> rows, Lineage lineage) {
+    if (!exists(table)) {
+      replace(table, rows).lineage(lineage).commit();
+      return;
+    }
+    try {
+      org.apache.spark.sql.DataFrameWriterV2<Row> writer = rows.writeTo(table.qualified());
+      lineage.asWriteOptions().forEach(writer::option);
+      writer.append();
+    } catch (org.apache.spark.sql.catalyst.analysis.NoSuchTableException e) {
+      throw new IllegalStateException("Cannot append to " + table + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The table of label-quality evaluations of a dataset (one row per evaluation). */
+  public TableId labelQuality(String dataset) {
+    return TableId.of(CATALOG, dataset, LABEL_QUALITY);
   }
 
   /** Lists every table of the store as {@code dataset.table}. */

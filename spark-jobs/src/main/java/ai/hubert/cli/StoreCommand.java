@@ -17,17 +17,18 @@ final class StoreCommand implements Command {
 
   @Override
   public String summary() {
-    return "inspect the feature store: 'store list', 'store show DATASET.TABLE', 'store sql \"SELECT ...\"'";
+    return "inspect the feature store: 'store list', 'store show DATASET.TABLE|TAG', 'store sql \"SELECT ...\"'";
   }
 
   @Override
   public String positionalUsage() {
-    return "list | show DATASET.TABLE | sql QUERY";
+    return "list | show DATASET.TABLE | show TAG | sql QUERY";
   }
 
   @Override
   public List<OptionSpec> options() {
-    return List.of(OptionSpec.value("limit", "N", "20", "rows to print for sql"));
+    return List.of(OptionSpec.value("limit", "N", "20", "rows to print for sql"),
+        OptionSpec.value("dataset", "NAME", "sample", "dataset of a label-set TAG given to show"));
   }
 
   @Override
@@ -52,8 +53,12 @@ final class StoreCommand implements Command {
         }
       }
       case "show" -> {
-        if (pos.size() != 2 || !pos.get(1).contains(".")) {
-          throw new UsageException("store show: expected DATASET.TABLE, e.g. sample.audio");
+        if (pos.size() != 2) {
+          throw new UsageException("store show: expected DATASET.TABLE (e.g. sample.audio) or a label-set TAG");
+        }
+        if (!pos.get(1).contains(".") || store.labelSetTags(args.get("dataset")).contains(pos.get(1))) {
+          showLabelSet(context, store, args.get("dataset"), pos.get(1));
+          return 0;
         }
         String[] parts = pos.get(1).split("\\.");
         TableId t = parts[1].equals(FeatureStore.AUDIO) ? store.audio(parts[0])
@@ -72,6 +77,19 @@ final class StoreCommand implements Command {
       default -> throw new UsageException("store: unknown subcommand '" + pos.get(0) + "'; expected list, show or sql");
     }
     return 0;
+  }
+
+  private static void showLabelSet(CliContext context, FeatureStore store, String dataset, String tag) {
+    context.out().printf(Locale.ROOT, "label set %s of dataset %s%n", tag, dataset);
+    store.labelSetLineage(dataset, tag).entries().forEach((k, v) -> context.out().printf(Locale.ROOT, "  %-26s %s%n", k, v));
+    TableId quality = store.labelQuality(dataset);
+    if (store.exists(quality)) {
+      List<Row> rows = store.read(quality).where(org.apache.spark.sql.functions.col("label_set").equalTo(tag))
+          .orderBy("created_at").collectAsList();
+      for (Row r : rows) {
+        context.out().printf(Locale.ROOT, "  quality (%s, %s): %s%n", r.getAs("created_at"), r.getAs("alignments"), r.getAs("report"));
+      }
+    }
   }
 
   private static void printTable(CliContext context, String[] columns, List<Row> rows) {
