@@ -1,0 +1,2 @@
+/** Throughput benchmark of the DJL HuBERT training step against torchaudio's reference implementation. */
+package ai.hubert.model.bench;
