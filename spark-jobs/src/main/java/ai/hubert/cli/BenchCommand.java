@@ -19,12 +19,12 @@ final class BenchCommand implements Command {
 
   @Override
   public String summary() {
-    return "benchmarks: 'bench mfcc' (Java vs torchaudio on one thread, and the Spark job's end-to-end rate)";
+    return "benchmarks against the reference in the same run: 'bench mfcc' (vs torchaudio), 'bench model' (vs torchaudio)";
   }
 
   @Override
   public String positionalUsage() {
-    return "mfcc";
+    return "mfcc | model";
   }
 
   @Override
@@ -32,20 +32,32 @@ final class BenchCommand implements Command {
     return List.of(
         OptionSpec.value("repetitions", "N", "5", "timed repetitions over the corpus (median reported)"),
         OptionSpec.value("dataset", "NAME", "bench", "dataset the Spark end-to-end measurement ingests the sample corpus into"),
-        OptionSpec.flag("skip-spark", "measure only the single-thread MFCC throughput"));
+        OptionSpec.flag("skip-spark", "mfcc: measure only the single-thread MFCC throughput"),
+        OptionSpec.value("config", "NAME", "tiny", "model: tiny | base | large | xlarge"),
+        OptionSpec.value("threads", "N", "2", "model: intra-op threads for both DJL and torch"),
+        OptionSpec.value("audio-seconds", "S", "4", "model: length of each of the 2 utterances in the batch"),
+        OptionSpec.value("steps", "N", "3", "model: timed forward+backward steps (median reported)"));
   }
 
   @Override
   public String details() {
-    return "Audio: the bundled sample corpus (real recorded-style speech, 16 kHz). The torchaudio reference runs\n"
-        + "Debian's python3-torchaudio with torch.set_num_threads(1) on the same audio when /usr/bin/python3 has it.";
+    return "mfcc: the bundled sample corpus, one thread; the torchaudio reference runs Debian's python3-torchaudio with\n"
+        + "torch.set_num_threads(1) on the same audio when /usr/bin/python3 has it.\n"
+        + "model: forward+backward seconds per audio-second of HuBERT pretraining on DJL and, in the same run, of\n"
+        + "torchaudio's HuBERTPretrainModel with the same config, input and thread count.";
   }
 
   @Override
   public int run(CliContext context, ParsedArgs args) throws Exception {
     List<String> pos = args.positional();
-    if (pos.size() != 1 || !pos.get(0).equals("mfcc")) {
-      throw new UsageException("bench: expected a benchmark name: mfcc");
+    if (pos.size() != 1 || !(pos.get(0).equals("mfcc") || pos.get(0).equals("model"))) {
+      throw new UsageException("bench: expected a benchmark name: mfcc or model");
+    }
+    if (pos.get(0).equals("model")) {
+      context.out().println(ai.hubert.model.bench.ModelBenchmark.run(args.get("config"), ImportLabelsCommand.parseInt("threads",
+          args.get("threads")), Double.parseDouble(args.get("audio-seconds")), ImportLabelsCommand.parseInt("steps", args.get("steps")))
+          .table());
+      return 0;
     }
     List<float[]> waveforms = new ArrayList<>();
     AudioDecoder decoder = new AudioDecoder(16000);

@@ -3,12 +3,22 @@ package ai.hubert.cli;
 import ai.hubert.audio.corpus.SampleCorpus;
 import ai.hubert.audio.ingest.IngestSummary;
 import ai.hubert.features.MfccJob;
+import ai.hubert.labels.EvaluateLabelsJob;
+import ai.hubert.labels.KMeansJob;
+import ai.hubert.labels.KMeansModelRecord;
+import ai.hubert.labels.LabelJob;
+import ai.hubert.labels.kmeans.KMeansFitter;
+import ai.hubert.labels.quality.QualityReport;
+import ai.hubert.store.FeatureStore;
 import java.util.List;
 import java.util.Locale;
 import org.apache.spark.sql.Row;
 
 /** {@code hubert demo}: the pipeline on the bundled sample corpus. */
 final class DemoCommand implements Command {
+  static final String MODEL = "mfcc-k100";
+  static final String LABEL_SET = "mfcc-k100";
+
   @Override
   public String name() {
     return "demo";
@@ -16,34 +26,74 @@ final class DemoCommand implements Command {
 
   @Override
   public String summary() {
-    return "run the pipeline on the bundled sample corpus: ingest -> MFCC, with a summary";
+    return "run the pipeline on the bundled sample corpus: ingest -> MFCC -> k-means -> labels -> PNMI, with a summary";
   }
 
   @Override
   public List<OptionSpec> options() {
-    return List.of(OptionSpec.flag("force", "recompute every step even when its output is current"));
+    return List.of(
+        OptionSpec.value("k", "K", "100", "k-means clusters"),
+        OptionSpec.flag("force", "recompute ingest, MFCC and k-means even when current (a published label set is never replaced)"));
+  }
+
+  @Override
+  public String details() {
+    return "Steps already done in the store are reused, so a second run is quick. The k-means model is fitted on all\n"
+        + "utterances (the corpus is 6 minutes; fairseq's 10 % sample is for large corpora).";
   }
 
   @Override
   public int run(CliContext context, ParsedArgs args) {
     long start = System.nanoTime();
     boolean force = args.flag("force");
-    context.out().println("== 1/2 ingest the bundled sample corpus");
-    IngestSummary ingest = IngestCommand.ingest(context, null, SampleCorpus.DATASET, force);
+    int k = ImportLabelsCommand.parseInt("k", args.get("k"));
+    String model = k == 100 ? MODEL : "mfcc-k" + k;
+    String tag = k == 100 ? LABEL_SET : "mfcc-k" + k;
+    String dataset = SampleCorpus.DATASET;
+    context.out().println("== 1/5 ingest the bundled sample corpus");
+    IngestSummary ingest = IngestCommand.ingest(context, null, dataset, force);
     ingest.print(context.out());
-    context.out().println("== 2/2 MFCC features (Kaldi-compatible, 39-d, 100 Hz)");
-    MfccJob.Summary mfcc = new MfccJob(context.store()).run(SampleCorpus.DATASET, force);
+    FeatureStore store = context.store();
+
+    context.out().println("== 2/5 MFCC features (Kaldi-compatible, 39-d, 100 Hz)");
+    MfccJob.Summary mfcc = new MfccJob(store).run(dataset, force);
     mfcc.print(context.out());
-    Row stats = context.spark().sql("SELECT min(num_frames), max(num_frames), avg(num_frames) FROM "
-        + context.store().features(SampleCorpus.DATASET, MfccJob.FEATURE_SET).qualified()).first();
+
+    context.out().printf(Locale.ROOT, "== 3/5 k-means k=%d on MFCC (Spark MLlib, k-means||)%n", k);
+    if (!force && KMeansModelRecord.names(store, dataset).contains(model)) {
+      KMeansModelRecord existing = KMeansModelRecord.load(store, dataset, model);
+      context.out().printf(Locale.ROOT, "k-means model %s exists (inertia per frame %.4f); reused%n", model, existing.inertiaPerFrame());
+    } else {
+      new KMeansJob(store).run(dataset, MfccJob.FEATURE_SET, model, new KMeansFitter().setK(k).setSampleFraction(1.0).setSeed(0), true)
+          .print(context.out());
+    }
+
+    context.out().printf(Locale.ROOT, "== 4/5 label every frame and publish label set %s%n", tag);
+    if (store.labelSetTags(dataset).contains(tag)) {
+      context.out().printf(Locale.ROOT, "label set %s is already published (immutable); reused%n", tag);
+    } else {
+      new LabelJob(store).run(dataset, model, tag).print(context.out());
+    }
+
+    context.out().println("== 5/5 label quality against the festival phone alignments (fairseq measure_teacher_quality)");
+    String alignments = SampleCorpus.materialize(context.storeLocation().resolve("corpora/" + dataset),
+        context.spark().sparkContext().hadoopConfiguration()) + "/" + SampleCorpus.ALIGNMENTS;
+    QualityReport quality = new EvaluateLabelsJob(store).run(dataset, tag, alignments);
+    context.out().println(quality.toJson());
+
+    Row stats = context.spark().sql("SELECT min(num_frames), max(num_frames) FROM "
+        + store.features(dataset, MfccJob.FEATURE_SET).qualified()).first();
     context.out().println();
     context.out().println("summary");
     context.out().printf(Locale.ROOT, "  utterances %d (rejects %d), %.2f min of audio, %d MFCC frames (%d..%d per utterance)%n",
         ingest.ingested(), ingest.rejected(), ingest.hours() * 60, mfcc.frames(), stats.getInt(0), stats.getInt(1));
-    context.out().printf(Locale.ROOT, "  store %s: tables hubert.%s.{audio,audio_rejects,%s%s}%n", context.storeLocation(),
-        SampleCorpus.DATASET, "features_", MfccJob.FEATURE_SET);
+    context.out().printf(Locale.ROOT, "  %-14s %-8s %-13s %-15s %s%n", "label set", "PNMI", "phone purity", "cluster purity", "frames");
+    context.out().printf(Locale.ROOT, "  %-14s %-8.4f %-13.4f %-15.4f %d (%d aligned utterances)%n", tag, quality.pnmi(),
+        quality.phonePurity(), quality.clusterPurity(), quality.frames(), quality.utterancesUsed());
+    context.out().printf(Locale.ROOT, "  store %s: tables hubert.%s.{audio, audio_rejects, features_mfcc, kmeans_models, labels, "
+        + "label_quality}%n", context.storeLocation(), dataset);
     context.out().printf(Locale.ROOT, "  total wall time %.1f s%n", (System.nanoTime() - start) / 1e9);
-    context.out().println("next: hubert export-features --dataset sample --features mfcc --format fairseq --output-prefix out/train_0_1");
+    context.out().println("next: hubert export-labels --label-set " + tag + " --output-prefix out/train   (fairseq .km + dict.km.txt)");
     return 0;
   }
 }

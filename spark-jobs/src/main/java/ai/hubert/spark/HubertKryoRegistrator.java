@@ -26,6 +26,8 @@ public final class HubertKryoRegistrator implements KryoRegistrator {
       "org.apache.spark.util.HadoopFSUtils$SerializableBlockLocation[]",
       "org.apache.spark.util.HadoopFSUtils$SerializableFileStatus",
       "org.apache.spark.util.HadoopFSUtils$SerializableFileStatus[]",
+      // MLlib KMeans (ai.hubert.labels.kmeans.KMeansFitter): k-means|| candidates and centres
+      "org.apache.spark.mllib.clustering.VectorWithNorm[]",
   };
 
   /**
