@@ -19,12 +19,12 @@ final class BenchCommand implements Command {
 
   @Override
   public String summary() {
-    return "benchmarks against the reference in the same run: 'bench mfcc' (vs torchaudio), 'bench model' (vs torchaudio)";
+    return "benchmarks against the reference in the same run: 'bench mfcc' and 'bench model' (vs torchaudio), 'bench assign' (vs numpy)";
   }
 
   @Override
   public String positionalUsage() {
-    return "mfcc | model";
+    return "mfcc | model | assign";
   }
 
   @Override
@@ -36,7 +36,9 @@ final class BenchCommand implements Command {
         OptionSpec.value("config", "NAME", "tiny", "model: tiny | base | large | xlarge"),
         OptionSpec.value("threads", "N", "2", "model: intra-op threads for both DJL and torch"),
         OptionSpec.value("audio-seconds", "S", "4", "model: length of each of the 2 utterances in the batch"),
-        OptionSpec.value("steps", "N", "3", "model: timed forward+backward steps (median reported)"));
+        OptionSpec.value("steps", "N", "3", "model: timed forward+backward steps (median reported)"),
+        OptionSpec.value("shapes", "DxK,...", "39x100,39x500", "assign: feature dimension x clusters to measure"),
+        OptionSpec.value("frames", "N", "200000", "assign: frames per pass (split into utterances of 200-1600 frames)"));
   }
 
   @Override
@@ -44,14 +46,31 @@ final class BenchCommand implements Command {
     return "mfcc: the bundled sample corpus, one thread; the torchaudio reference runs Debian's python3-torchaudio with\n"
         + "torch.set_num_threads(1) on the same audio when /usr/bin/python3 has it.\n"
         + "model: forward+backward seconds per audio-second of HuBERT pretraining on DJL and, in the same run, of\n"
-        + "torchaudio's HuBERTPretrainModel with the same config, input and thread count.";
+        + "torchaudio's HuBERTPretrainModel with the same config, input and thread count.\n"
+        + "assign: nearest-centroid frames per CPU-second on one thread, and fairseq's numpy ApplyKmeans on the same\n"
+        + "data (one utterance per call, one BLAS thread) when /usr/bin/python3 has numpy.";
   }
 
   @Override
   public int run(CliContext context, ParsedArgs args) throws Exception {
     List<String> pos = args.positional();
-    if (pos.size() != 1 || !(pos.get(0).equals("mfcc") || pos.get(0).equals("model"))) {
-      throw new UsageException("bench: expected a benchmark name: mfcc or model");
+    if (pos.size() != 1 || !List.of("mfcc", "model", "assign").contains(pos.get(0))) {
+      throw new UsageException("bench: expected a benchmark name: mfcc, model or assign");
+    }
+    if (pos.get(0).equals("assign")) {
+      List<ai.hubert.labels.assign.AssignBenchmark.Result> results = new ArrayList<>();
+      for (String shape : args.get("shapes").split(",")) {
+        String[] dk = shape.trim().split("x");
+        if (dk.length != 2) {
+          throw new UsageException("bench assign: --shapes expects DxK,... e.g. 39x100,39x500; found '" + shape + "'");
+        }
+        results.add(ai.hubert.labels.assign.AssignBenchmark.run(ImportLabelsCommand.parseInt("shapes", dk[0]),
+            ImportLabelsCommand.parseInt("shapes", dk[1]), ImportLabelsCommand.parseInt("frames", args.get("frames")),
+            ImportLabelsCommand.parseInt("repetitions", args.get("repetitions")), ai.hubert.labels.assign.AssignKernel.fromSystemProperty(),
+            true));
+      }
+      context.out().println(ai.hubert.labels.assign.AssignBenchmark.table(results));
+      return 0;
     }
     if (pos.get(0).equals("model")) {
       context.out().println(ai.hubert.model.bench.ModelBenchmark.run(args.get("config"), ImportLabelsCommand.parseInt("threads",

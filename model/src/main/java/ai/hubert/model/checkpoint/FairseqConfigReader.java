@@ -93,6 +93,7 @@ public final class FairseqConfigReader {
                 .masking(flt(model, "mask_prob", 0.65f), integer(model, "mask_length", 10), 2)
                 .labelRate((int) rate)
                 .sampleRate(integer(task, "sample_rate", 16000))
+                .normalize(bool(task, "normalize", false))
                 .lossWeights(flt(lossWeights, "pred_masked_weight", 1f), flt(lossWeights, "pred_nomask_weight", 0f),
                         featurePenWeight(lossWeights))
                 .build();

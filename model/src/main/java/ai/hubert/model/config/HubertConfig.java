@@ -50,6 +50,7 @@ public final class HubertConfig {
     private final float predMaskedWeight;
     private final float predNomaskWeight;
     private final float layerNormEps;
+    private final boolean normalize;
 
     private HubertConfig(Builder b) {
         extractorMode = Objects.requireNonNull(b.extractorMode, "extractorMode");
@@ -81,6 +82,7 @@ public final class HubertConfig {
         predMaskedWeight = b.predMaskedWeight;
         predNomaskWeight = b.predNomaskWeight;
         layerNormEps = b.layerNormEps;
+        normalize = b.normalize;
     }
 
     /** HuBERT Base (it2 labels: 500 clusters + 4 = 504 classes at 50 Hz). */
@@ -98,6 +100,7 @@ public final class HubertConfig {
                 .layerDrop(0f)
                 .featureGradMult(1f)
                 .finalDim(768)
+                .normalize(true)
                 .build();
     }
 
@@ -251,6 +254,14 @@ public final class HubertConfig {
         return layerNormEps;
     }
 
+    /**
+     * fairseq {@code task.normalize}: the waveform is layer-normalised over the whole utterance (no affine, eps
+     * 1e-5) before the conv stack, in pre-training and in feature dumping. True for the Large and X-Large recipes.
+     */
+    public boolean normalize() {
+        return normalize;
+    }
+
     /** Product of the conv strides (320 for the standard stack): samples per feature frame. */
     public int totalStride() {
         int s = 1;
@@ -315,6 +326,7 @@ public final class HubertConfig {
         o.addProperty("pred_masked_weight", predMaskedWeight);
         o.addProperty("pred_nomask_weight", predNomaskWeight);
         o.addProperty("layer_norm_eps", layerNormEps);
+        o.addProperty("normalize", normalize);
         return o.toString();
     }
 
@@ -359,7 +371,8 @@ public final class HubertConfig {
                 .lossWeights(flt(o, "pred_masked_weight", d.predMaskedWeight),
                         flt(o, "pred_nomask_weight", d.predNomaskWeight),
                         flt(o, "feature_pen_weight", d.featurePenWeight))
-                .layerNormEps(flt(o, "layer_norm_eps", d.layerNormEps));
+                .layerNormEps(flt(o, "layer_norm_eps", d.layerNormEps))
+                .normalize(bool(o, "normalize", d.normalize));
         return b.build();
     }
 
@@ -421,6 +434,7 @@ public final class HubertConfig {
         private float predMaskedWeight = 1f;
         private float predNomaskWeight;
         private float layerNormEps = 1e-5f;
+        private boolean normalize;
 
         private Builder() {}
 
@@ -454,6 +468,7 @@ public final class HubertConfig {
             predMaskedWeight = c.predMaskedWeight;
             predNomaskWeight = c.predNomaskWeight;
             layerNormEps = c.layerNormEps;
+            normalize = c.normalize;
         }
 
         public Builder extractorMode(ExtractorMode mode) {
@@ -556,6 +571,12 @@ public final class HubertConfig {
 
         public Builder layerNormEps(float eps) {
             this.layerNormEps = eps;
+            return this;
+        }
+
+        /** Whether input waveforms are layer-normalised over the whole utterance (fairseq {@code task.normalize}). */
+        public Builder normalize(boolean normalize) {
+            this.normalize = normalize;
             return this;
         }
 

@@ -1,0 +1,2 @@
+/** Training-loop pieces with fairseq semantics: Adam with decoupled weight decay, LR schedule, guarded update. */
+package ai.hubert.model.train;
