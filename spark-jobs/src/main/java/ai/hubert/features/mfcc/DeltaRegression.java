@@ -20,7 +20,12 @@ final class DeltaRegression {
      */
     void apply(float[] features, int frames, int stride, int from, int to, int width) {
         int last = frames - 1;
+        int interiorEnd = Math.max(halfWidth, frames - halfWidth);
         for (int t = 0; t < frames; t++) {
+            if (t >= halfWidth && t < interiorEnd) {
+                applyInterior(features, t, stride, from, to, width);
+                continue;
+            }
             int out = t * stride + to;
             for (int c = 0; c < width; c++) {
                 double sum = 0.0;
@@ -31,6 +36,19 @@ final class DeltaRegression {
                 }
                 features[out + c] = (float) (sum / denominator);
             }
+        }
+    }
+
+    /** Frames with all neighbours in range: no clamping, one pass per offset n over the contiguous values. */
+    private void applyInterior(float[] features, int t, int stride, int from, int to, int width) {
+        int out = t * stride + to;
+        int center = t * stride + from;
+        for (int c = 0; c < width; c++) {
+            double sum = 0.0;
+            for (int n = 1, d = stride; n <= halfWidth; n++, d += stride) {
+                sum += n * ((double) features[center + d + c] - features[center - d + c]);
+            }
+            features[out + c] = (float) (sum / denominator);
         }
     }
 }

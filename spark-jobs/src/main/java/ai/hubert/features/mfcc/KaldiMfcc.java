@@ -31,7 +31,7 @@ public final class KaldiMfcc {
     private final double[] window;
     private final RealFft fft;
     private final MelFilterBank melBank;
-    /** Liftered DCT, {@code numCeps x numMelBins} row-major: cepstrum c = sum_m liftedDct[c][m] logMel[m]. */
+    /** Liftered DCT, {@code numMelBins x numCeps} row-major: cepstrum c = sum_m liftedDct[m][c] logMel[m]. */
     private final double[] liftedDct;
     private final DeltaRegression deltas;
     private final ThreadLocal<Workspace> workspaces;
@@ -60,7 +60,7 @@ public final class KaldiMfcc {
         this.liftedDct = liftedDctMatrix(numCeps, numMelBins, options.cepstralLifter());
         this.deltas = options.useDeltas() ? new DeltaRegression(options.deltaWindow()) : null;
         int fftSize = padded;
-        this.workspaces = ThreadLocal.withInitial(() -> new Workspace(windowSize, fftSize, numMelBins));
+        this.workspaces = ThreadLocal.withInitial(() -> new Workspace(windowSize, fftSize, numMelBins, numCeps));
     }
 
     /** The options this instance computes with. */
@@ -137,26 +137,28 @@ public final class KaldiMfcc {
         fft.powerSpectrum(frame, ws.power, ws.fftRe, ws.fftIm);
         double[] logMel = ws.logMel;
         melBank.applyLog(ws.power, logFloor, logMel);
+        // cepstra as a sum of columns: numCeps independent accumulators instead of numCeps serial dot products
         double[] dct = liftedDct;
-        int mels = numMelBins;
-        for (int c = 0, row = 0; c < numCeps; c++, row += mels) {
-            double sum0 = 0.0;
-            double sum1 = 0.0;
-            int m = 0;
-            for (; m + 1 < mels; m += 2) {
-                sum0 += dct[row + m] * logMel[m];
-                sum1 += dct[row + m + 1] * logMel[m + 1];
+        double[] ceps = ws.ceps;
+        int nc = numCeps;
+        double first = logMel[0];
+        for (int c = 0; c < nc; c++) {
+            ceps[c] = dct[c] * first;
+        }
+        for (int m = 1, col = nc; m < numMelBins; m++, col += nc) {
+            double v = logMel[m];
+            for (int c = 0; c < nc; c++) {
+                ceps[c] += dct[col + c] * v;
             }
-            if (m < mels) {
-                sum0 += dct[row + m] * logMel[m];
-            }
-            out[outOffset + c] = (float) (sum0 + sum1);
+        }
+        for (int c = 0; c < nc; c++) {
+            out[outOffset + c] = (float) ceps[c];
         }
     }
 
     /**
      * torchaudio {@code create_dct(M, M, 'ortho')} with column 0 replaced by {@code sqrt(1/M)}, first numCeps columns,
-     * times the lifter {@code 1 + Q/2 sin(pi c / Q)}; stored transposed (one row per cepstrum). Like torchaudio, the
+     * times the lifter {@code 1 + Q/2 sin(pi c / Q)}; one row per mel bin. Like torchaudio, the
      * basis and the lifter are evaluated in float32: their rounding is part of the reference (it is what makes C1..C12
      * of digital silence differ from 0 by ~1e-4), so it is reproduced here.
      */
@@ -174,7 +176,7 @@ public final class KaldiMfcc {
                 float basis = c == 0
                         ? firstColumn
                         : (float) Math.cos(piOverMels * ((float) m + 0.5f) * (float) c) * scale;
-                matrix[c * numMelBins + m] = (double) lift * (double) basis;
+                matrix[m * numCeps + c] = (double) lift * (double) basis;
             }
         }
         return matrix;
@@ -189,14 +191,16 @@ public final class KaldiMfcc {
         final double[] fftIm;
         final double[] power;
         final double[] logMel;
+        final double[] ceps;
 
-        Workspace(int windowSize, int fftSize, int numMelBins) {
+        Workspace(int windowSize, int fftSize, int numMelBins, int numCeps) {
             raw = new double[windowSize];
             frame = new double[fftSize];
             fftRe = new double[fftSize / 2];
             fftIm = new double[fftSize / 2];
             power = new double[fftSize / 2 + 1];
             logMel = new double[numMelBins];
+            ceps = new double[numCeps];
         }
     }
 
@@ -204,25 +208,6 @@ public final class KaldiMfcc {
     private interface SampleSource {
         /** Copies {@code count} samples from {@code start} into {@code dest} and returns their sum. */
         double read(int start, int count, double[] dest);
-    }
-
-    /** Sum with four independent accumulators (the additions would otherwise form one long latency chain). */
-    private static double sum(double[] x, int count) {
-        double s0 = 0.0;
-        double s1 = 0.0;
-        double s2 = 0.0;
-        double s3 = 0.0;
-        int i = 0;
-        for (; i + 3 < count; i += 4) {
-            s0 += x[i];
-            s1 += x[i + 1];
-            s2 += x[i + 2];
-            s3 += x[i + 3];
-        }
-        for (; i < count; i++) {
-            s0 += x[i];
-        }
-        return (s0 + s1) + (s2 + s3);
     }
 
     private record FloatSamples(float[] data) implements SampleSource {
@@ -233,10 +218,31 @@ public final class KaldiMfcc {
         @Override
         public double read(int start, int count, double[] dest) {
             float[] d = data;
-            for (int i = 0; i < count; i++) {
-                dest[i] = d[start + i];
+            double s0 = 0.0;
+            double s1 = 0.0;
+            double s2 = 0.0;
+            double s3 = 0.0;
+            int i = 0;
+            // four partial sums: the additions would otherwise form one long latency chain
+            for (; i + 3 < count; i += 4) {
+                double x0 = d[start + i];
+                double x1 = d[start + i + 1];
+                double x2 = d[start + i + 2];
+                double x3 = d[start + i + 3];
+                dest[i] = x0;
+                dest[i + 1] = x1;
+                dest[i + 2] = x2;
+                dest[i + 3] = x3;
+                s0 += x0;
+                s1 += x1;
+                s2 += x2;
+                s3 += x3;
             }
-            return sum(dest, count);
+            for (; i < count; i++) {
+                dest[i] = d[start + i];
+                s0 += dest[i];
+            }
+            return (s0 + s1) + (s2 + s3);
         }
     }
 
@@ -250,10 +256,14 @@ public final class KaldiMfcc {
         @Override
         public double read(int start, int count, double[] dest) {
             byte[] d = data;
+            // int16 sums are exact in a long; scaling the total equals the double sum of the scaled samples
+            long sum = 0;
             for (int i = 0, b = 2 * start; i < count; i++, b += 2) {
-                dest[i] = (short) ((d[b] & 0xff) | (d[b + 1] << 8)) * SCALE;
+                int v = (short) ((d[b] & 0xff) | (d[b + 1] << 8));
+                dest[i] = v * SCALE;
+                sum += v;
             }
-            return sum(dest, count);
+            return sum * SCALE;
         }
     }
 }

@@ -9,7 +9,9 @@ package ai.hubert.features.mfcc;
 final class MelFilterBank {
     private final int numBins;
     private final int[] firstBin;
-    private final double[][] weights;
+    /** All filters' non-zero weights back to back: filter m owns {@code [weightStart[m], weightStart[m + 1])}. */
+    private final double[] weights;
+    private final int[] weightStart;
 
     MelFilterBank(int numBins, int paddedWindowSize, double sampleFrequency, double lowFreq, double highFreq) {
         this.numBins = numBins;
@@ -25,7 +27,8 @@ final class MelFilterBank {
             fftBinMel[k] = 1127.0f * (float) Math.log(1.0f + freq / 700.0f);
         }
         this.firstBin = new int[numBins];
-        this.weights = new double[numBins][];
+        this.weightStart = new int[numBins + 1];
+        double[][] rows = new double[numBins][];
         float[] dense = new float[numFftBins];
         for (int m = 0; m < numBins; m++) {
             float left = melLowF + (float) m * melDeltaF;
@@ -47,14 +50,19 @@ final class MelFilterBank {
             }
             if (first < 0) {
                 firstBin[m] = 0;
-                weights[m] = new double[0];
+                rows[m] = new double[0];
             } else {
                 firstBin[m] = first;
-                weights[m] = new double[last - first + 1];
+                rows[m] = new double[last - first + 1];
                 for (int k = first; k <= last; k++) {
-                    weights[m][k - first] = dense[k];
+                    rows[m][k - first] = dense[k];
                 }
             }
+            weightStart[m + 1] = weightStart[m] + rows[m].length;
+        }
+        this.weights = new double[weightStart[numBins]];
+        for (int m = 0; m < numBins; m++) {
+            System.arraycopy(rows[m], 0, weights, weightStart[m], rows[m].length);
         }
     }
 
@@ -70,25 +78,34 @@ final class MelFilterBank {
     /** Weight of filter {@code m} at FFT bin {@code k} (0 outside its support). */
     double weight(int m, int k) {
         int i = k - firstBin[m];
-        return i >= 0 && i < weights[m].length ? weights[m][i] : 0.0;
+        return i >= 0 && i < weightStart[m + 1] - weightStart[m] ? weights[weightStart[m] + i] : 0.0;
     }
 
-    /** Writes {@code log(max(sum_k w[m][k] power[k], floor))} for every filter m into {@code logMel}. */
+    /**
+     * Writes {@code log(max(sum_k w[m][k] power[k], floor))} for every filter m into {@code logMel}. Four partial
+     * sums per filter keep the additions from forming one long latency chain.
+     */
     void applyLog(double[] power, double floor, double[] logMel) {
+        double[] w = weights;
+        int[] start = weightStart;
         for (int m = 0; m < numBins; m++) {
-            double[] w = weights[m];
-            int offset = firstBin[m];
+            int i = start[m];
+            int end = start[m + 1];
+            int shift = firstBin[m] - i;
             double e0 = 0.0;
             double e1 = 0.0;
-            int i = 0;
-            for (; i + 1 < w.length; i += 2) {
-                e0 += w[i] * power[offset + i];
-                e1 += w[i + 1] * power[offset + i + 1];
+            double e2 = 0.0;
+            double e3 = 0.0;
+            for (; i + 3 < end; i += 4) {
+                e0 += w[i] * power[shift + i];
+                e1 += w[i + 1] * power[shift + i + 1];
+                e2 += w[i + 2] * power[shift + i + 2];
+                e3 += w[i + 3] * power[shift + i + 3];
             }
-            if (i < w.length) {
-                e0 += w[i] * power[offset + i];
+            for (; i < end; i++) {
+                e0 += w[i] * power[shift + i];
             }
-            logMel[m] = Math.log(Math.max(e0 + e1, floor));
+            logMel[m] = Math.log(Math.max((e0 + e1) + (e2 + e3), floor));
         }
     }
 }

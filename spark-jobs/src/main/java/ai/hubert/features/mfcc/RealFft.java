@@ -13,10 +13,15 @@ public final class RealFft {
     private final int size;
     private final int half;
     private final int[] bitReversed;
-    /** Per radix-4 stage: (cos, sin) of w^j, w^2j, w^3j for j &lt; L, interleaved, with w = exp(-2 pi i / 4L). */
+    /**
+     * Per radix-4 stage of span L: cos w^j, sin w^j, cos w^2j, sin w^2j, cos w^3j, sin w^3j for j &lt; L, each run
+     * of L values contiguous (offsets 0, L, .., 5L), with w = exp(-2 pi i / 4L).
+     */
     private final double[][] stageTwiddles;
     private final int[] stageSpans;
     private final boolean leadingRadix2;
+    /** Index of the first stage in {@link #stageSpans} that is not fused with the bit reversal. */
+    private final int firstRegularStage;
     /** cos and sin of 2 pi k / n for k &lt; n/2, used by the split step. */
     private final double[] splitCos;
     private final double[] splitSin;
@@ -37,6 +42,7 @@ public final class RealFft {
             bitReversed[j] = bits == 0 ? 0 : Integer.reverse(j) >>> (32 - bits);
         }
         this.leadingRadix2 = (bits & 1) == 1;
+        this.firstRegularStage = leadingRadix2 ? 0 : 1;
         int firstSpan = leadingRadix2 ? 2 : 1;
         int stages = 0;
         for (int span = firstSpan; span * 4 <= half; span *= 4) {
@@ -51,8 +57,8 @@ public final class RealFft {
             for (int j = 0; j < span; j++) {
                 for (int q = 1; q <= 3; q++) {
                     double angle = -2.0 * Math.PI * q * j / (4.0 * span);
-                    tw[6 * j + 2 * (q - 1)] = Math.cos(angle);
-                    tw[6 * j + 2 * (q - 1) + 1] = Math.sin(angle);
+                    tw[(2 * q - 2) * span + j] = Math.cos(angle);
+                    tw[(2 * q - 1) * span + j] = Math.sin(angle);
                 }
             }
             stageTwiddles[s] = tw;
@@ -85,28 +91,31 @@ public final class RealFft {
         double im0 = workIm[0];
         power[0] = (re0 + im0) * (re0 + im0);
         power[half] = (re0 - im0) * (re0 - im0);
-        // With Z = FFT(x[2j] + i x[2j+1]), E = (Z[k] + conj Z[n/2-k]) / 2, O = (Z[k] - conj Z[n/2-k]) / 2i and
-        // w = exp(-2 pi i k / n): X[k] = E + w O and X[n/2-k] = conj(E - w O). Below, e and o are 2E and 2O.
         for (int k = 1, k2 = half - 1; k <= k2; k++, k2--) {
-            double a = workRe[k];
-            double b = workIm[k];
-            double c = workRe[k2];
-            double d = workIm[k2];
-            double er = a + c;
-            double ei = b - d;
-            double or = b + d;
-            double oi = c - a;
-            double cos = splitCos[k];
-            double sin = splitSin[k];
-            double wor = cos * or + sin * oi;
-            double woi = cos * oi - sin * or;
-            double xr = er + wor;
-            double xi = ei + woi;
-            double yr = er - wor;
-            double yi = ei - woi;
-            power[k] = 0.25 * (xr * xr + xi * xi);
-            power[k2] = 0.25 * (yr * yr + yi * yi);
+            splitPower(power, k, k2, workRe[k], workIm[k], workRe[k2], workIm[k2]);
         }
+    }
+
+    /**
+     * Split step for the pair (k, n/2 - k) given Z[k] = a + ib and Z[n/2-k] = c + id. With
+     * E = (Z[k] + conj Z[n/2-k]) / 2, O = (Z[k] - conj Z[n/2-k]) / 2i and w = exp(-2 pi i k / n):
+     * X[k] = E + w O and X[n/2-k] = conj(E - w O). Below, e and o are 2E and 2O.
+     */
+    private void splitPower(double[] power, int k, int k2, double a, double b, double c, double d) {
+        double er = a + c;
+        double ei = b - d;
+        double or = b + d;
+        double oi = c - a;
+        double cos = splitCos[k];
+        double sin = splitSin[k];
+        double wor = cos * or + sin * oi;
+        double woi = cos * oi - sin * or;
+        double xr = er + wor;
+        double xi = ei + woi;
+        double yr = er - wor;
+        double yi = ei - woi;
+        power[k] = 0.25 * (xr * xr + xi * xi);
+        power[k2] = 0.25 * (yr * yr + yi * yi);
     }
 
     /**
@@ -145,12 +154,13 @@ public final class RealFft {
             throw new IllegalArgumentException("input must hold at least " + size + " samples but has "
                     + input.length);
         }
+        // (complex indices) i and i + 1, i even, reverse to r and r + n/4, whose samples sit n/2 apart in the input;
+        // i0..i0+3, i0 a multiple of 4, reverse to r, r + n/4, r + n/8, r + 3n/8 (sample offsets 0, n/2, n/4, 3n/4)
         int[] rev = bitReversed;
-        int s0;
         if (leadingRadix2) {
             for (int i = 0; i < half; i += 2) {
                 int a = 2 * rev[i];
-                int b = 2 * rev[i + 1];
+                int b = a + half;
                 double ar = input[a];
                 double ai = input[a + 1];
                 double br = input[b];
@@ -160,51 +170,76 @@ public final class RealFft {
                 re[i + 1] = ar - br;
                 im[i + 1] = ai - bi;
             }
-            s0 = 0;
         } else {
             // sub-transforms of length 1 sit in block order 0, 2, 1, 3 (bit-reversed layout)
+            int quarterOfInput = half / 2;
             for (int i0 = 0; i0 < half; i0 += 4) {
                 int p0 = 2 * rev[i0];
-                int p1 = 2 * rev[i0 + 2];
-                int p2 = 2 * rev[i0 + 1];
-                int p3 = 2 * rev[i0 + 3];
+                int p1 = p0 + quarterOfInput;
+                int p2 = p0 + half;
+                int p3 = p2 + quarterOfInput;
                 butterfly(re, im, i0, 1, input[p0], input[p0 + 1], input[p1], input[p1 + 1],
                         input[p2], input[p2 + 1], input[p3], input[p3 + 1]);
             }
-            s0 = 1;
         }
-        for (int s = s0; s < stageSpans.length; s++) {
+        for (int s = firstRegularStage; s < stageSpans.length; s++) {
             radix4Stage(re, im, stageSpans[s], stageTwiddles[s]);
         }
     }
 
+    /**
+     * One radix-4 stage over blocks of 4 span; the inner loop runs over contiguous j so that every array is walked
+     * with unit stride (bit-reversed layout: sub-transform q'=1 lives in block 2, q'=2 in block 1).
+     */
     private void radix4Stage(double[] re, double[] im, int span, double[] tw) {
         int group = 4 * span;
-        for (int j = 0; j < span; j++) {
-            double c1 = tw[6 * j];
-            double s1 = tw[6 * j + 1];
-            double c2 = tw[6 * j + 2];
-            double s2 = tw[6 * j + 3];
-            double c3 = tw[6 * j + 4];
-            double s3 = tw[6 * j + 5];
-            for (int i0 = j; i0 < half; i0 += group) {
-                int i1 = i0 + span;
-                int i2 = i1 + span;
-                int i3 = i2 + span;
-                // bit-reversed layout: sub-transform q'=1 lives in block 2, q'=2 in block 1
-                double ar = re[i2];
-                double ai = im[i2];
-                double br = re[i1];
-                double bi = im[i1];
-                double cr = re[i3];
-                double ci = im[i3];
-                double t1r = ar * c1 - ai * s1;
-                double t1i = ar * s1 + ai * c1;
-                double t2r = br * c2 - bi * s2;
-                double t2i = br * s2 + bi * c2;
-                double t3r = cr * c3 - ci * s3;
-                double t3i = cr * s3 + ci * c3;
-                butterfly(re, im, i0, span, re[i0], im[i0], t1r, t1i, t2r, t2i, t3r, t3i);
+        int c1 = 0;
+        int s1 = span;
+        int c2 = 2 * span;
+        int s2 = 3 * span;
+        int c3 = 4 * span;
+        int s3 = 5 * span;
+        for (int base = 0; base < half; base += group) {
+            int b1 = base + span;
+            int b2 = b1 + span;
+            int b3 = b2 + span;
+            for (int j = 0; j < span; j++) {
+                double w1r = tw[c1 + j];
+                double w1i = tw[s1 + j];
+                double w2r = tw[c2 + j];
+                double w2i = tw[s2 + j];
+                double w3r = tw[c3 + j];
+                double w3i = tw[s3 + j];
+                double ar = re[b2 + j];
+                double ai = im[b2 + j];
+                double br = re[b1 + j];
+                double bi = im[b1 + j];
+                double cr = re[b3 + j];
+                double ci = im[b3 + j];
+                double t0r = re[base + j];
+                double t0i = im[base + j];
+                double t1r = ar * w1r - ai * w1i;
+                double t1i = ar * w1i + ai * w1r;
+                double t2r = br * w2r - bi * w2i;
+                double t2i = br * w2i + bi * w2r;
+                double t3r = cr * w3r - ci * w3i;
+                double t3i = cr * w3i + ci * w3r;
+                double s02r = t0r + t2r;
+                double s02i = t0i + t2i;
+                double d02r = t0r - t2r;
+                double d02i = t0i - t2i;
+                double s13r = t1r + t3r;
+                double s13i = t1i + t3i;
+                double d13r = t1r - t3r;
+                double d13i = t1i - t3i;
+                re[base + j] = s02r + s13r;
+                im[base + j] = s02i + s13i;
+                re[b2 + j] = s02r - s13r;
+                im[b2 + j] = s02i - s13i;
+                re[b1 + j] = d02r + d13i;
+                im[b1 + j] = d02i - d13r;
+                re[b3 + j] = d02r - d13i;
+                im[b3 + j] = d02i + d13r;
             }
         }
     }
