@@ -138,7 +138,9 @@ public final class HubertModel implements AutoCloseable {
     }
 
     private static NDArray copyInto(NDManager m, NDArray src) {
-        NDArray copy = src.toType(DataType.FLOAT32, true); // always a new array, moved into the model's manager
+        // A real copy: DJL's toType(FLOAT32, copy=true) on a float32 array returns an alias, and arrays read
+        // from a checkpoint may view a direct buffer that is freed after loading.
+        NDArray copy = src.getDataType() == DataType.FLOAT32 ? src.duplicate() : src.toType(DataType.FLOAT32, true);
         copy.attach(m);
         return copy;
     }

@@ -23,12 +23,22 @@ public interface FrameFeaturizer extends Serializable {
   /** Frame-major features ({@code numFrames × dim}) of little-endian 16-bit mono PCM. */
   float[] featurize(byte[] pcm16);
 
-  /** The featurizer for a stored feature set; fails naming the supported ones. */
-  static FrameFeaturizer forFeatureSet(String featureSet) {
+  /**
+   * The featurizer that recomputes a stored feature set from audio, as its lineage says it was made
+   * (MFCC, or a HuBERT checkpoint's layer); fails naming what it found.
+   */
+  static FrameFeaturizer forFeatureSet(ai.hubert.store.FeatureStore store, String dataset, String featureSet) {
     if (MfccFeaturizer.FEATURE_SET.equals(featureSet)) {
       return new MfccFeaturizer();
     }
-    throw new IllegalArgumentException("Cannot label from feature set '" + featureSet
-        + "': expected one that can be recomputed from audio inside the job: [" + MfccFeaturizer.FEATURE_SET + "]");
+    ai.hubert.store.TableId table = store.features(dataset, featureSet);
+    ai.hubert.store.Lineage lineage = store.currentLineage(table);
+    if (ai.hubert.features.model.HubertFeatureJob.EXTRACTOR.equals(lineage.get("extractor"))) {
+      int layer = Integer.parseInt(lineage.get("layer"));
+      return new ModelFeaturizer(featureSet, ai.hubert.features.model.HubertFeatureJob.distribute(store.spark(), lineage.get("checkpoint"),
+          layer), Integer.parseInt(lineage.get("dim")), Integer.parseInt(lineage.get("max-chunk-samples")));
+    }
+    throw new IllegalArgumentException("Cannot label from feature set '" + featureSet + "' of " + dataset
+        + ": expected mfcc or a feature set written by extract-features (lineage extractor=hubert), found lineage " + lineage.entries());
   }
 }

@@ -21,22 +21,39 @@ public final class LabelAudit implements LabelSetAudit {
   private final Dataset<Row> audio;
   private final int k;
   private final int labelRateHz;
+  private final FrameCount frameCount;
   private final int frameTolerance;
+
+  /** Frames an utterance of a given length must have; serializable so executors can apply it. */
+  @FunctionalInterface
+  public interface FrameCount extends java.io.Serializable {
+    int frames(int numSamples);
+  }
 
   /**
    * @param audio the dataset's audio table (utt_id, num_samples)
    * @param k labels must be below k
    * @param labelRateHz the label rate (100 for MFCC frames, 50 for model frames)
+   * @param frameCount the frames each utterance must have
    * @param frameTolerance allowed |frames − expected| (0 for labels computed here, 1 for imports)
    */
-  public LabelAudit(Dataset<Row> audio, int k, int labelRateHz, int frameTolerance) {
+  public LabelAudit(Dataset<Row> audio, int k, int labelRateHz, FrameCount frameCount, int frameTolerance) {
     this.audio = audio;
     this.k = k;
     this.labelRateHz = labelRateHz;
+    this.frameCount = frameCount;
     this.frameTolerance = frameTolerance;
   }
 
-  /** Frames of an utterance of {@code numSamples} 16 kHz samples at a label rate (Kaldi 100 Hz or conv 50 Hz framing). */
+  /** An audit with the whole-utterance frame count at the label rate ({@link #expectedFrames}). */
+  public LabelAudit(Dataset<Row> audio, int k, int labelRateHz, int frameTolerance) {
+    this(audio, k, labelRateHz, n -> expectedFrames(n, labelRateHz), frameTolerance);
+  }
+
+  /**
+   * Frames of an utterance of {@code numSamples} 16 kHz samples at a label rate framed whole: Kaldi's
+   * 25 ms / 10 ms at 100 Hz, HuBERT's conv stack (receptive field 400, stride 320) at 50 Hz.
+   */
   public static int expectedFrames(int numSamples, int labelRateHz) {
     if (numSamples < 400) {
       return 0;
@@ -52,6 +69,7 @@ public final class LabelAudit implements LabelSetAudit {
         .join(staged.select(functions.col(LabelSchema.UTT_ID), functions.col(LabelSchema.NUM_FRAMES),
             functions.col(LabelSchema.LABEL_RATE_HZ), functions.col(LabelSchema.LABELS)), LabelSchema.UTT_ID, "full_outer");
     int rate = labelRateHz;
+    FrameCount count = frameCount;
     int maxK = k;
     int tolerance = frameTolerance;
     List<String> found = joined.mapPartitions((MapPartitionsFunction<Row, String>) rows -> {
@@ -67,7 +85,7 @@ public final class LabelAudit implements LabelSetAudit {
           out.add(String.format(Locale.ROOT, "%s: missing from the label set", utt));
           continue;
         }
-        int expected = expectedFrames(r.getInt(1), rate);
+        int expected = count.frames(r.getInt(1));
         int frames = r.getInt(2);
         int[] labels = LabelSchema.unpack((byte[]) r.get(4));
         if (r.getInt(3) != rate) {

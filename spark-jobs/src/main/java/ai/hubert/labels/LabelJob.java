@@ -54,7 +54,7 @@ public final class LabelJob {
     long start = System.nanoTime();
     SparkSession spark = store.spark();
     KMeansModelRecord model = KMeansModelRecord.load(store, dataset, modelName);
-    FrameFeaturizer featurizer = FrameFeaturizer.forFeatureSet(model.featureSet());
+    FrameFeaturizer featurizer = FrameFeaturizer.forFeatureSet(store, dataset, model.featureSet());
     if (featurizer.dim() != model.dim()) {
       throw new IllegalStateException("Cannot label with k-means model " + modelName + ": it has dimension " + model.dim()
           + " but feature set " + model.featureSet() + " has " + featurizer.dim());
@@ -88,7 +88,7 @@ public final class LabelJob {
         .build();
     spark.sparkContext().setJobDescription("label " + dataset + " with " + modelName + " as " + tag);
     long snapshot = store.publishLabelSet(dataset, tag, labels).lineage(lineage)
-        .audit(new LabelAudit(audio, model.k(), featurizer.frameRateHz(), 0)).commit();
+        .audit(new LabelAudit(audio, model.k(), featurizer.frameRateHz(), featurizer::numFrames, 0)).commit();
     Row totals = store.readLabelSet(dataset, tag).agg(org.apache.spark.sql.functions.count(org.apache.spark.sql.functions.lit(1)),
         org.apache.spark.sql.functions.sum(LabelSchema.NUM_FRAMES)).first();
     centroids.destroy();

@@ -1,0 +1,62 @@
+package ai.hubert.features.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.hubert.audio.Pcm16;
+import ai.hubert.model.FeatureExtractor;
+import ai.hubert.model.HubertModel;
+import java.io.Serializable;
+import org.apache.spark.SparkFiles;
+
+/**
+ * The recipe for HuBERT layer features of one checkpoint, usable inside Spark tasks: the checkpoint
+ * travels to executors with {@code SparkContext.addFile}, each executor loads it once
+ * ({@link ExecutorModels}), and utterances are extracted one at a time with fairseq's semantics
+ * ({@link FeatureExtractor}: 1-based layer, early exit, 100-s chunks, optional whole-utterance
+ * normalisation). Extraction is serialized per executor: libtorch already spreads one utterance over
+ * the executor's cores, so concurrent tasks would only oversubscribe them.
+ */
+public final class ModelFeatures implements Serializable {
+  private static final long serialVersionUID = 1L;
+  private final String checkpointFileName;
+  private final int layer;
+
+  /**
+   * @param checkpointFileName the name the checkpoint was added under with {@code addFile}
+   * @param layer 1-based transformer layer whose output is returned
+   */
+  public ModelFeatures(String checkpointFileName, int layer) {
+    this.checkpointFileName = checkpointFileName;
+    this.layer = layer;
+  }
+
+  public int layer() {
+    return layer;
+  }
+
+  private HubertModel model() {
+    return ExecutorModels.get(SparkFiles.get(checkpointFileName));
+  }
+
+  /** Encoder dimension of the checkpoint's model. */
+  public int dim() {
+    return model().config().embedDim();
+  }
+
+  /** Frames produced for an utterance of {@code numSamples} samples (50 Hz conv framing, chunk drift included). */
+  public int numFrames(int numSamples) {
+    return (int) FeatureExtractor.fairseq(model(), layer).frames(numSamples);
+  }
+
+  /** Frame-major features {@code numFrames × dim} of little-endian 16-bit PCM. */
+  public float[] extract(byte[] pcm16) {
+    HubertModel model = model();
+    FeatureExtractor extractor = FeatureExtractor.fairseq(model, layer);
+    synchronized (model) {
+      try (NDManager out = NDManager.newBaseManager()) {
+        NDArray features = extractor.extract(out, Pcm16.toFloat(pcm16));
+        return features.toFloatArray();
+      }
+    }
+  }
+}
