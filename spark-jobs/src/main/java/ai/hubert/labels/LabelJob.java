@@ -65,6 +65,12 @@ public final class LabelJob {
     TableId audioTable = store.audio(dataset);
     Dataset<Row> audio = store.read(audioTable);
     long audioSnapshot = store.currentSnapshotId(audioTable);
+    FrameFeaturizer counter = featurizer;
+    Row expected = audio.select(AudioSchema.NUM_SAMPLES)
+        .map((org.apache.spark.api.java.function.MapFunction<Row, Long>) r -> (long) counter.numFrames(r.getInt(0)), Encoders.LONG())
+        .agg(org.apache.spark.sql.functions.count(org.apache.spark.sql.functions.lit(1)),
+            org.apache.spark.sql.functions.coalesce(org.apache.spark.sql.functions.sum("value"), org.apache.spark.sql.functions.lit(0L)))
+        .first();
     Broadcast<float[]> centroids = spark.sparkContext().broadcast(model.centroids(), scala.reflect.ClassTag$.MODULE$.apply(float[].class));
 
     Dataset<Row> labels = audio.select(AudioSchema.UTT_ID, AudioSchema.INPUT_ORDER, AudioSchema.PCM)
@@ -84,6 +90,8 @@ public final class LabelJob {
         .put("kmeans-frames", model.frames())
         .put("kmeans-utterances", model.utterances())
         .put("kmeans-params", model.params())
+        .put("utterances", expected.getLong(0))
+        .put("frames", ((Number) expected.get(1)).longValue())
         .put("spark-app-id", spark.sparkContext().applicationId())
         .build();
     spark.sparkContext().setJobDescription("label " + dataset + " with " + modelName + " as " + tag);
