@@ -19,12 +19,12 @@ final class BenchCommand implements Command {
 
   @Override
   public String summary() {
-    return "benchmarks against the reference in the same run: 'bench mfcc' and 'bench model' (vs torchaudio), 'bench assign' (vs numpy)";
+    return "benchmarks against the reference in the same run: mfcc and model (vs torchaudio), assign (vs numpy), kmeans (vs sklearn)";
   }
 
   @Override
   public String positionalUsage() {
-    return "mfcc | model | assign";
+    return "mfcc | model | assign | kmeans";
   }
 
   @Override
@@ -48,14 +48,38 @@ final class BenchCommand implements Command {
         + "model: forward+backward seconds per audio-second of HuBERT pretraining on DJL and, in the same run, of\n"
         + "torchaudio's HuBERTPretrainModel with the same config, input and thread count.\n"
         + "assign: nearest-centroid frames per CPU-second on one thread, and fairseq's numpy ApplyKmeans on the same\n"
-        + "data (one utterance per call, one BLAS thread) when /usr/bin/python3 has numpy.";
+        + "data (one utterance per call, one BLAS thread) when /usr/bin/python3 has numpy.\n"
+        + "kmeans: quality of our MLlib k-means against fairseq's sklearn MiniBatchKMeans on the sample corpus's MFCC\n"
+        + "frames (inertia per frame within 2 %, PNMI within 0.01; seeds 0-2) via scripts/bench/kmeans_quality.py;\n"
+        + "needs a source checkout and /usr/bin/python3 with numpy and sklearn.";
+  }
+
+  private static int kmeansQuality(CliContext context, ParsedArgs args) throws Exception {
+    String home = System.getProperty("hubert.home");
+    java.nio.file.Path script = home == null ? null : java.nio.file.Path.of(home, "scripts", "bench", "kmeans_quality.py");
+    if (script == null || !java.nio.file.Files.isRegularFile(script)) {
+      throw new IllegalStateException("bench kmeans runs scripts/bench/kmeans_quality.py from a source checkout: start it with "
+          + "bin/hubert (found hubert.home=" + home + ")");
+    }
+    String dataset = args.get("dataset");
+    IngestCommand.ingest(context, null, dataset, false);
+    new MfccJob(context.store()).run(dataset, false);
+    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("hubert-kmeans-bench");
+    String prefix = dir.resolve("sample").toString();
+    new ai.hubert.features.export.FairseqExport(context.store()).run(dataset, MfccJob.FEATURE_SET, prefix);
+    context.out().flush();
+    Process p = new ProcessBuilder("/usr/bin/python3", script.toString(), prefix).directory(new java.io.File(home)).inheritIO().start();
+    return p.waitFor() == 0 ? 0 : 1;
   }
 
   @Override
   public int run(CliContext context, ParsedArgs args) throws Exception {
     List<String> pos = args.positional();
-    if (pos.size() != 1 || !List.of("mfcc", "model", "assign").contains(pos.get(0))) {
-      throw new UsageException("bench: expected a benchmark name: mfcc, model or assign");
+    if (pos.size() != 1 || !List.of("mfcc", "model", "assign", "kmeans").contains(pos.get(0))) {
+      throw new UsageException("bench: expected a benchmark name: mfcc, model, assign or kmeans");
+    }
+    if (pos.get(0).equals("kmeans")) {
+      return kmeansQuality(context, args);
     }
     if (pos.get(0).equals("assign")) {
       List<ai.hubert.labels.assign.AssignBenchmark.Result> results = new ArrayList<>();
