@@ -4,16 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.hubert.audio.AudioDecoder;
-import ai.hubert.cli.HubertCli;
 import ai.hubert.features.mfcc.KaldiMfcc;
 import ai.hubert.labels.KMeansModelRecord;
 import ai.hubert.labels.assign.NearestCentroid;
 import ai.hubert.spark.HubertSpark;
 import ai.hubert.store.FeatureStore;
 import ai.hubert.store.StoreLocation;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -29,20 +25,7 @@ class LabelPipelineTest {
   @TempDir Path tmp;
 
   private String cli(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    String[] full = new String[args.length + 6];
-    full[0] = "--store";
-    full[1] = tmp.resolve("store").toString();
-    full[2] = "--master";
-    full[3] = "local[2]";
-    full[4] = "--conf";
-    full[5] = "spark.ui.enabled=false";
-    System.arraycopy(args, 0, full, 6, args.length);
-    int status = new HubertCli(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8)).run(full);
-    String text = out.toString(StandardCharsets.UTF_8);
-    assertEquals(0, status, "hubert " + String.join(" ", args) + " failed: " + err.toString(StandardCharsets.UTF_8) + text);
-    return text;
+    return new Cli(tmp.resolve("store")).run(args);
   }
 
   @Test

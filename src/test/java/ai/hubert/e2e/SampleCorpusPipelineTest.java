@@ -5,11 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.hubert.audio.AudioDecoder;
 import ai.hubert.audio.corpus.SampleCorpus;
-import ai.hubert.cli.HubertCli;
 import ai.hubert.features.mfcc.KaldiMfcc;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -24,20 +20,7 @@ class SampleCorpusPipelineTest {
   @TempDir Path tmp;
 
   private String cli(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    String[] full = new String[args.length + 6];
-    full[0] = "--store";
-    full[1] = tmp.resolve("store").toString();
-    full[2] = "--master";
-    full[3] = "local[2]";
-    full[4] = "--conf";
-    full[5] = "spark.ui.enabled=false";
-    System.arraycopy(args, 0, full, 6, args.length);
-    int status = new HubertCli(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8)).run(full);
-    String text = out.toString(StandardCharsets.UTF_8);
-    assertEquals(0, status, "hubert " + String.join(" ", args) + " failed: " + err.toString(StandardCharsets.UTF_8) + text);
-    return text;
+    return new Cli(tmp.resolve("store")).run(args);
   }
 
   @Test

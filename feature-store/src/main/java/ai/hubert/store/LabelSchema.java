@@ -29,6 +29,9 @@ public final class LabelSchema {
       new StructField(LABEL_RATE_HZ, DataTypes.IntegerType, false, Metadata.empty()),
       new StructField(LABELS, DataTypes.BinaryType, false, Metadata.empty())});
 
+  /** Rows handed to {@link FeatureStore#publishLabelSet}: the table without {@code label_set}. */
+  public static final StructType ROWS = new StructType(java.util.Arrays.copyOfRange(TABLE.fields(), 1, TABLE.size()));
+
   private LabelSchema() {}
 
   /** Packs labels as little-endian 16-bit integers. */

@@ -16,8 +16,6 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 
 /**
  * Labels every utterance of a dataset with a stored k-means model in one fused pass: per partition,
@@ -26,12 +24,6 @@ import org.apache.spark.sql.types.StructType;
  * published as an immutable, tagged label set after an audit ({@link LabelAudit}).
  */
 public final class LabelJob {
-  private static final StructType OUTPUT = new StructType()
-      .add(LabelSchema.UTT_ID, DataTypes.StringType, false)
-      .add(LabelSchema.INPUT_ORDER, DataTypes.LongType, false)
-      .add(LabelSchema.NUM_FRAMES, DataTypes.IntegerType, false)
-      .add(LabelSchema.LABEL_RATE_HZ, DataTypes.IntegerType, false)
-      .add(LabelSchema.LABELS, DataTypes.BinaryType, false);
 
   private final FeatureStore store;
 
@@ -74,7 +66,7 @@ public final class LabelJob {
     Broadcast<float[]> centroids = spark.sparkContext().broadcast(model.centroids(), scala.reflect.ClassTag$.MODULE$.apply(float[].class));
 
     Dataset<Row> labels = audio.select(AudioSchema.UTT_ID, AudioSchema.INPUT_ORDER, AudioSchema.PCM)
-        .mapPartitions(new AssignPartition(featurizer, centroids, model.k(), model.dim()), Encoders.row(OUTPUT));
+        .mapPartitions(new AssignPartition(featurizer, centroids, model.k(), model.dim()), Encoders.row(LabelSchema.ROWS));
 
     Lineage lineage = Lineage.builder("labels")
         .put("dataset", dataset)

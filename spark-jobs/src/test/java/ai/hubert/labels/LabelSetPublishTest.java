@@ -26,8 +26,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,12 +34,6 @@ import org.junit.jupiter.api.io.TempDir;
 class LabelSetPublishTest {
   static final String DATASET = "wap";
   static final int K = 7;
-  static final StructType ROWS = new StructType()
-      .add(LabelSchema.UTT_ID, DataTypes.StringType, false)
-      .add(LabelSchema.INPUT_ORDER, DataTypes.LongType, false)
-      .add(LabelSchema.NUM_FRAMES, DataTypes.IntegerType, false)
-      .add(LabelSchema.LABEL_RATE_HZ, DataTypes.IntegerType, false)
-      .add(LabelSchema.LABELS, DataTypes.BinaryType, false);
 
   @TempDir static Path tmp;
   static FeatureStore store;
@@ -71,7 +63,7 @@ class LabelSetPublishTest {
       }
       rows.add(RowFactory.create(a.getString(0), a.getLong(1), frames, 100, LabelSchema.pack(labels)));
     }
-    return store.spark().createDataFrame(rows, ROWS);
+    return store.spark().createDataFrame(rows, LabelSchema.ROWS);
   }
 
   static long publish(String tag, Dataset<Row> rows) {
@@ -142,7 +134,7 @@ class LabelSetPublishTest {
         throw new IllegalStateException("executor lost while labelling " + r.getString(0));
       }
       return r;
-    }, Encoders.row(ROWS));
+    }, Encoders.row(LabelSchema.ROWS));
     RuntimeException e = assertThrows(RuntimeException.class, () -> publish("crashed", crashing));
     assertTrue(e.getMessage().contains("writing the staged rows failed"), e.getMessage());
     assertFalse(store.labelSetTags(DATASET).contains("crashed"));

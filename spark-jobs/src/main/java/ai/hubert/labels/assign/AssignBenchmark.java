@@ -176,7 +176,8 @@ public final class AssignBenchmark {
 
   /**
    * Runs the benchmark: {@code [--shapes 39x100,39x500,768x500] [--frames 100000] [--repetitions 7]
-   * [--kernel packed|scalar] [--no-numpy]}; 768-dimensional shapes use a tenth of the frames.
+   * [--kernel vector|packed|scalar] [--no-numpy]}; 768-dimensional shapes use a tenth of the frames. The kernel
+   * defaults to {@link AssignKernel#fromSystemProperty()} ({@code vector} when the Vector API module is present).
    */
   public static void main(String[] args) {
     String shapes = "39x100,39x500,768x500";

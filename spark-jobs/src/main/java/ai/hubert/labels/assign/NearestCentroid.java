@@ -12,8 +12,8 @@ import java.io.Serializable;
  * {@code d = 0 .. dim−1} in that order. The label is the lowest {@code j} with the smallest score, so exact ties go to
  * the first index as with numpy's {@code argmin}. numpy rounds differently (a BLAS GEMM in float32, then
  * {@code Σx²} added), so where a frame's two nearest centroids are within float32 rounding of each other
- * (relative differences around {@code 1e-7·dim}) the two may pick different ones; elsewhere they agree. Both
- * {@link AssignKernel}s evaluate the same expression and return identical labels.
+ * (relative differences around {@code 1e-7·dim}) the two may pick different ones; elsewhere they agree. All
+ * {@link AssignKernel}s evaluate the same expression in the same order and return identical labels.
  *
  * <p><b>Input.</b> Frames are float32, frame-major ({@code frames[f * dim + d]}). Every value must be finite; a
  * NaN or infinity fails the call naming the frame (fairseq would silently label such a frame 0).
@@ -33,6 +33,7 @@ public final class NearestCentroid implements Serializable {
   private final transient float[] norms;
   private final transient PackedCentroids packed;
   private final transient ScalarCentroids scalar;
+  private final transient VectorCentroids vector;
   private final transient ThreadLocal<Scratch> scratch;
 
   /**
@@ -49,7 +50,11 @@ public final class NearestCentroid implements Serializable {
       throw new IllegalArgumentException("centroids: expected a float array of k x dim values, found null");
     }
     if (kernel == null) {
-      throw new IllegalArgumentException("kernel: expected PACKED or SCALAR, found null");
+      throw new IllegalArgumentException("kernel: expected VECTOR, PACKED or SCALAR, found null");
+    }
+    if (!kernel.isAvailable()) {
+      throw new IllegalArgumentException("kernel: VECTOR needs the JVM option --add-modules=jdk.incubator.vector; "
+          + "without it use PACKED or SCALAR");
     }
     if (k < 1) {
       throw new IllegalArgumentException("k: expected at least 1 centroid, found " + k);
@@ -83,6 +88,8 @@ public final class NearestCentroid implements Serializable {
     }
     this.packed = kernel == AssignKernel.PACKED ? new PackedCentroids(this.centroids, norms, k, dim) : null;
     this.scalar = kernel == AssignKernel.SCALAR ? new ScalarCentroids(this.centroids, norms, k, dim) : null;
+    // only referenced when selected, so that a JVM without jdk.incubator.vector never loads the class
+    this.vector = kernel == AssignKernel.VECTOR ? new VectorCentroids(this.centroids, norms, k, dim) : null;
     this.scratch = ThreadLocal.withInitial(this::newScratch);
   }
 
@@ -148,6 +155,15 @@ public final class NearestCentroid implements Serializable {
   }
 
   private void run(float[] frames, int frameOffset, int numFrames, int[] ints, short[] shorts, int labelOffset) {
+    if (vector != null) {
+      int bad = vector.assign(frames, frameOffset, numFrames, ints, shorts, labelOffset);
+      if (bad >= 0) {
+        for (int f = bad; f < numFrames; f++) {
+          requireFinite(frames, frameOffset, f);
+        }
+      }
+      return;
+    }
     Scratch s = scratch.get();
     if (scalar != null) {
       float[] a = s.coeffs[0];
@@ -179,11 +195,16 @@ public final class NearestCentroid implements Serializable {
       a[d] = -2f * v;
     }
     if (!finite) {
-      for (int d = 0; d < dim; d++) {
-        if (!Float.isFinite(frames[base + d])) {
-          throw new IllegalArgumentException("frame " + f + ", dimension " + d + ": expected a finite value, found "
-              + frames[base + d]);
-        }
+      requireFinite(frames, frameOffset, f);
+    }
+  }
+
+  private void requireFinite(float[] frames, int frameOffset, int f) {
+    int base = frameOffset + f * dim;
+    for (int d = 0; d < dim; d++) {
+      if (!Float.isFinite(frames[base + d])) {
+        throw new IllegalArgumentException("frame " + f + ", dimension " + d + ": expected a finite value, found "
+            + frames[base + d]);
       }
     }
   }
@@ -247,7 +268,8 @@ public final class NearestCentroid implements Serializable {
   }
 
   private Object readResolve() {
-    return new NearestCentroid(centroids, k, dim, kernel);
+    // a VECTOR assigner read by a JVM without the Vector API module falls back to PACKED (identical labels)
+    return new NearestCentroid(centroids, k, dim, kernel.isAvailable() ? kernel : AssignKernel.PACKED);
   }
 
   private static final class Scratch {

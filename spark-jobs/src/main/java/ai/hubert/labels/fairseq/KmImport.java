@@ -22,8 +22,6 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 
 /**
  * Imports a fairseq {@code .km} file as a label set. Strict: the file must have one line per
@@ -33,12 +31,6 @@ import org.apache.spark.sql.types.StructType;
  * present, else from {@code --k}, else from the largest label.
  */
 public final class KmImport {
-  private static final StructType ROWS = new StructType()
-      .add(LabelSchema.UTT_ID, DataTypes.StringType, false)
-      .add(LabelSchema.INPUT_ORDER, DataTypes.LongType, false)
-      .add(LabelSchema.NUM_FRAMES, DataTypes.IntegerType, false)
-      .add(LabelSchema.LABEL_RATE_HZ, DataTypes.IntegerType, false)
-      .add(LabelSchema.LABELS, DataTypes.BinaryType, false);
 
   private final FeatureStore store;
 
@@ -152,7 +144,7 @@ public final class KmImport {
         .put("frames", frames)
         .put("spark-app-id", store.spark().sparkContext().applicationId())
         .build();
-    Dataset<Row> labels = store.spark().createDataFrame(rows, ROWS);
+    Dataset<Row> labels = store.spark().createDataFrame(rows, LabelSchema.ROWS);
     long snapshot = store.publishLabelSet(dataset, tag, labels).lineage(lineage)
         .audit(new LabelAudit(audio, classes, labelRateHz, 1)).commit();
     return new Summary(dataset, tag, rows.size(), frames, classes, snapshot);

@@ -26,6 +26,15 @@ class AssignBenchmarkTest {
   }
 
   @Test
+  void vectorKernelIsReported() {
+    Assumptions.assumeTrue(AssignKernel.VECTOR.isAvailable(), "needs --add-modules=jdk.incubator.vector");
+    AssignBenchmark.Result r = AssignBenchmark.run(768, 50, 200, 2, AssignKernel.VECTOR, false);
+    assertEquals(AssignKernel.VECTOR, r.kernel());
+    assertTrue(r.javaFramesPerCpuSecond() > 0);
+    assertTrue(r.table().contains("768x50    vector"), r.table());
+  }
+
+  @Test
   void numpyAgreesWithJava() {
     Assumptions.assumeTrue(Files.isExecutable(Path.of(AssignBenchmark.DEFAULT_PYTHON)), "no /usr/bin/python3");
     AssignBenchmark.Result r = AssignBenchmark.run(39, 50, 4000, 1, AssignKernel.SCALAR, true);
