@@ -123,6 +123,49 @@ public final class AdamW implements AutoCloseable {
         }
     }
 
+    /**
+     * The optimizer state for a checkpoint: {@code exp_avg.<name>} and {@code exp_avg_sq.<name>} copies (torch's
+     * names), owned by {@code out}.
+     */
+    public Map<String, NDArray> state(NDManager out) {
+        Map<String, NDArray> state = new java.util.TreeMap<>();
+        for (Map.Entry<String, NDArray[]> e : moments.entrySet()) {
+            state.put("exp_avg." + e.getKey(), out.create(e.getValue()[0].toFloatArray(), e.getValue()[0].getShape()));
+            state.put("exp_avg_sq." + e.getKey(), out.create(e.getValue()[1].toFloatArray(), e.getValue()[1].getShape()));
+        }
+        return state;
+    }
+
+    /**
+     * Restores a state written by {@link #state} after {@code stepsTaken} steps.
+     *
+     * @throws IllegalArgumentException naming an entry that is not a moment of a parameter
+     */
+    public void restore(Map<String, NDArray> state, long stepsTaken) {
+        moments.values().forEach(mv -> {
+            mv[0].close();
+            mv[1].close();
+        });
+        moments.clear();
+        for (Map.Entry<String, NDArray> e : state.entrySet()) {
+            String key = e.getKey();
+            int slot = key.startsWith("exp_avg.") ? 0 : key.startsWith("exp_avg_sq.") ? 1 : -1;
+            if (slot < 0) {
+                throw new IllegalArgumentException("Expected optimizer state keys exp_avg.<param> or exp_avg_sq.<param>, found '"
+                        + key + "'");
+            }
+            String name = key.substring(key.indexOf('.') + 1);
+            NDArray copy = manager.create(e.getValue().toFloatArray(), e.getValue().getShape());
+            moments.computeIfAbsent(name, k -> new NDArray[2])[slot] = copy;
+        }
+        for (Map.Entry<String, NDArray[]> e : moments.entrySet()) {
+            if (e.getValue()[0] == null || e.getValue()[1] == null) {
+                throw new IllegalArgumentException("Optimizer state of '" + e.getKey() + "' lacks exp_avg or exp_avg_sq");
+            }
+        }
+        this.steps = stepsTaken;
+    }
+
     /** Frees the moment buffers. */
     @Override
     public void close() {

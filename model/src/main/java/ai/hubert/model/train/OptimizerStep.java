@@ -42,6 +42,12 @@ public final class OptimizerStep {
         return numUpdates;
     }
 
+    /** Restores the update counters of a resumed run. */
+    public void resume(long updates, long skippedSteps) {
+        this.numUpdates = updates;
+        this.skipped = skippedSteps;
+    }
+
     /** Steps skipped because of a non-finite gradient norm. */
     public long skipped() {
         return skipped;
@@ -56,6 +62,14 @@ public final class OptimizerStep {
      * @throws IllegalArgumentException naming a parameter that does not require gradients
      */
     public StepReport apply(Map<String, Parameter> parameters) {
+        return apply(parameters, GradientReducer.LOCAL);
+    }
+
+    /**
+     * Like {@link #apply(Map)}, with {@code reducer} rewriting the gradients first (e.g. an all-reduce across
+     * data-parallel workers), so every worker clips and updates identically.
+     */
+    public StepReport apply(Map<String, Parameter> parameters, GradientReducer reducer) {
         double lr = schedule.lr(numUpdates);
         NDManager owner = null;
         for (Parameter p : parameters.values()) {
@@ -79,6 +93,7 @@ public final class OptimizerStep {
             for (Map.Entry<String, NDArray> e : params.entrySet()) {
                 grads.put(e.getKey(), e.getValue().getGradient());
             }
+            reducer.reduce(grads);
             double norm = GradientClipping.clipGlobalNorm(new ArrayList<>(grads.values()), clipNorm);
             boolean skip = !Double.isFinite(norm);
             if (skip) {
