@@ -1,16 +1,15 @@
 package ai.hubert.features.mfcc;
 
+import ai.hubert.bench.PythonReference;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -32,8 +31,10 @@ import java.util.concurrent.TimeUnit;
  */
 public final class MfccBenchmark {
     /** The interpreter with Debian's python3-torchaudio; override with {@code -Dhubert.bench.python=...}. */
-    public static final String DEFAULT_PYTHON = "/usr/bin/python3";
+    public static final String DEFAULT_PYTHON = PythonReference.DEFAULT_PYTHON;
     private static final String SCRIPT_RESOURCE = "torchaudio_mfcc_bench.py";
+    /** Generous: torchaudio needs well under a minute for the default 300 s x 7 passes. */
+    private static final Duration TORCHAUDIO_TIMEOUT = Duration.ofMinutes(30);
     private static final double SAMPLE_RATE = 16000.0;
 
     private MfccBenchmark() {
@@ -243,47 +244,27 @@ public final class MfccBenchmark {
     }
 
     private static Map<String, String> runTorchaudio(List<float[]> waveforms, int repetitions) {
-        String python = System.getProperty("hubert.bench.python", DEFAULT_PYTHON);
         Map<String, String> result = new HashMap<>();
-        if (!Files.isExecutable(Path.of(python))) {
-            result.put("error", python + " does not exist or is not executable");
-            return result;
-        }
-        Path dir = null;
-        try {
-            dir = Files.createTempDirectory("mfcc-bench");
-            Path script = dir.resolve(SCRIPT_RESOURCE);
-            try (InputStream in = MfccBenchmark.class.getResourceAsStream(SCRIPT_RESOURCE)) {
-                if (in == null) {
-                    throw new IOException("classpath resource " + SCRIPT_RESOURCE + " is missing next to "
-                            + MfccBenchmark.class.getName());
-                }
-                Files.copy(in, script);
+        try (PythonReference python = PythonReference.prepare(MfccBenchmark.class, SCRIPT_RESOURCE, "mfcc-bench")) {
+            if (python.unavailableReason().isPresent()) {
+                result.put("error", python.unavailableReason().get());
+                return result;
             }
-            Path audio = dir.resolve("audio.raw");
-            Path lengths = dir.resolve("lengths.txt");
+            Path audio = python.dir().resolve("audio.raw");
+            Path lengths = python.dir().resolve("lengths.txt");
             writeInt16(waveforms, audio);
             StringBuilder sb = new StringBuilder();
             for (float[] w : waveforms) {
                 sb.append(w.length).append('\n');
             }
             Files.writeString(lengths, sb.toString());
-            ProcessBuilder pb = new ProcessBuilder(python, script.toString(), audio.toString(), lengths.toString(),
-                    Integer.toString(repetitions), "2").redirectErrorStream(true);
-            pb.environment().put("OMP_NUM_THREADS", "1");
-            pb.environment().put("MKL_NUM_THREADS", "1");
-            Process process = pb.start();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            int status = process.waitFor();
-            for (String line : output.split("\n")) {
-                int eq = line.indexOf('=');
-                if (eq > 0) {
-                    result.put(line.substring(0, eq).trim(), line.substring(eq + 1).trim());
-                }
-            }
-            if (status != 0 || !result.containsKey("pass_cpu_seconds")) {
-                result.putIfAbsent("error", "torchaudio benchmark exited with status " + status + ": "
-                        + output.strip());
+            PythonReference.Outcome run = python.execute(List.of(audio.toString(), lengths.toString(),
+                    Integer.toString(repetitions), "2"), Map.of("OMP_NUM_THREADS", "1", "MKL_NUM_THREADS", "1"),
+                    TORCHAUDIO_TIMEOUT);
+            result.putAll(PythonReference.keyValues(run.output()));
+            if (run.exitCode() != 0 || !result.containsKey("pass_cpu_seconds")) {
+                result.putIfAbsent("error", "torchaudio benchmark exited with status " + run.exitCode() + ": "
+                        + run.output().strip());
             }
             return result;
         } catch (IOException e) {
@@ -293,8 +274,6 @@ public final class MfccBenchmark {
             Thread.currentThread().interrupt();
             result.put("error", "interrupted while running the torchaudio benchmark");
             return result;
-        } finally {
-            deleteQuietly(dir);
         }
     }
 
@@ -311,23 +290,6 @@ public final class MfccBenchmark {
                 }
             }
             out.write(buf.array(), 0, buf.position());
-        }
-    }
-
-    private static void deleteQuietly(Path dir) {
-        if (dir == null) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            paths.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (IOException | UncheckedIOException e) {
-            // a leftover temp directory is harmless
         }
     }
 

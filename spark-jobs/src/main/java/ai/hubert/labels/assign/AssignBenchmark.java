@@ -1,16 +1,15 @@
 package ai.hubert.labels.assign;
 
+import ai.hubert.bench.PythonReference;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -35,8 +34,12 @@ import java.util.concurrent.TimeUnit;
  */
 public final class AssignBenchmark {
   /** The interpreter with numpy; override with {@code -Dhubert.bench.python=...}. */
-  public static final String DEFAULT_PYTHON = "/usr/bin/python3";
+  public static final String DEFAULT_PYTHON = PythonReference.DEFAULT_PYTHON;
   private static final String SCRIPT_RESOURCE = "numpy_assign_bench.py";
+  private static final Map<String, String> NUMPY_ENV =
+      Map.of("OMP_NUM_THREADS", "1", "OPENBLAS_NUM_THREADS", "1", "MKL_NUM_THREADS", "1");
+  /** Generous: the default shapes take well under a minute in numpy. */
+  private static final Duration NUMPY_TIMEOUT = Duration.ofMinutes(30);
   private static final int MIN_UTTERANCE_FRAMES = 200;
   private static final int MAX_UTTERANCE_FRAMES = 1600;
 
@@ -264,26 +267,15 @@ public final class AssignBenchmark {
 
   private static int[] runNumpy(float[] x, float[] centroids, int[] lengths, int dim, int k, int repetitions,
       Map<String, String> result) {
-    String python = System.getProperty("hubert.bench.python", DEFAULT_PYTHON);
-    if (!Files.isExecutable(Path.of(python))) {
-      result.put("error", python + " does not exist or is not executable");
-      return null;
-    }
-    Path dir = null;
-    try {
-      dir = Files.createTempDirectory("assign-bench");
-      Path script = dir.resolve(SCRIPT_RESOURCE);
-      try (InputStream in = AssignBenchmark.class.getResourceAsStream(SCRIPT_RESOURCE)) {
-        if (in == null) {
-          throw new IOException("classpath resource " + SCRIPT_RESOURCE + " is missing next to "
-              + AssignBenchmark.class.getName());
-        }
-        Files.copy(in, script);
+    try (PythonReference python = PythonReference.prepare(AssignBenchmark.class, SCRIPT_RESOURCE, "assign-bench")) {
+      if (python.unavailableReason().isPresent()) {
+        result.put("error", python.unavailableReason().get());
+        return null;
       }
-      Path frames = dir.resolve("frames.f32");
-      Path cents = dir.resolve("centroids.f32");
-      Path lens = dir.resolve("lengths.txt");
-      Path labels = dir.resolve("labels.i32");
+      Path frames = python.dir().resolve("frames.f32");
+      Path cents = python.dir().resolve("centroids.f32");
+      Path lens = python.dir().resolve("lengths.txt");
+      Path labels = python.dir().resolve("labels.i32");
       writeFloats(x, frames);
       writeFloats(centroids, cents);
       StringBuilder sb = new StringBuilder();
@@ -291,23 +283,13 @@ public final class AssignBenchmark {
         sb.append(n).append('\n');
       }
       Files.writeString(lens, sb.toString());
-      ProcessBuilder pb = new ProcessBuilder(python, script.toString(), frames.toString(), cents.toString(),
-          lens.toString(), Integer.toString(dim), Integer.toString(k), Integer.toString(repetitions), "2",
-          labels.toString()).redirectErrorStream(true);
-      pb.environment().put("OMP_NUM_THREADS", "1");
-      pb.environment().put("OPENBLAS_NUM_THREADS", "1");
-      pb.environment().put("MKL_NUM_THREADS", "1");
-      Process process = pb.start();
-      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      int status = process.waitFor();
-      for (String line : output.split("\n")) {
-        int eq = line.indexOf('=');
-        if (eq > 0) {
-          result.put(line.substring(0, eq).trim(), line.substring(eq + 1).trim());
-        }
-      }
-      if (status != 0 || !result.containsKey("pass_cpu_seconds")) {
-        result.putIfAbsent("error", "numpy benchmark exited with status " + status + ": " + output.strip());
+      PythonReference.Outcome run = python.execute(List.of(frames.toString(), cents.toString(), lens.toString(),
+          Integer.toString(dim), Integer.toString(k), Integer.toString(repetitions), "2", labels.toString()),
+          NUMPY_ENV, NUMPY_TIMEOUT);
+      result.putAll(PythonReference.keyValues(run.output()));
+      if (run.exitCode() != 0 || !result.containsKey("pass_cpu_seconds")) {
+        result.putIfAbsent("error", "numpy benchmark exited with status " + run.exitCode() + ": "
+            + run.output().strip());
         return null;
       }
       ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(labels)).order(ByteOrder.LITTLE_ENDIAN);
@@ -325,8 +307,6 @@ public final class AssignBenchmark {
       Thread.currentThread().interrupt();
       result.put("error", "interrupted while running the numpy benchmark");
       return null;
-    } finally {
-      deleteQuietly(dir);
     }
   }
 
@@ -341,23 +321,6 @@ public final class AssignBenchmark {
         buf.putFloat(v);
       }
       out.write(buf.array(), 0, buf.position());
-    }
-  }
-
-  private static void deleteQuietly(Path dir) {
-    if (dir == null) {
-      return;
-    }
-    try (var paths = Files.walk(dir)) {
-      paths.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(p -> {
-        try {
-          Files.deleteIfExists(p);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
-    } catch (IOException | UncheckedIOException e) {
-      // a leftover temp directory is harmless
     }
   }
 }
