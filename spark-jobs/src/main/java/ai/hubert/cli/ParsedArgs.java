@@ -67,6 +67,11 @@ public final class ParsedArgs {
     return v;
   }
 
+  /** Every value given for a repeatable option, in order. */
+  public List<String> all(String name) {
+    return values.getOrDefault(name, List.of());
+  }
+
   public boolean flag(String name) {
     return values.containsKey(name);
   }

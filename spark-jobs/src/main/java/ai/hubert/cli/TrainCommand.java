@@ -1,0 +1,52 @@
+package ai.hubert.cli;
+
+import ai.hubert.training.TrainingJob;
+import java.nio.file.Path;
+import java.util.List;
+
+/** {@code hubert train}: data-parallel pretraining in a Spark barrier stage. */
+final class TrainCommand implements Command {
+  @Override
+  public String name() {
+    return "train";
+  }
+
+  @Override
+  public String summary() {
+    return "pretrain HuBERT data-parallel (one Spark barrier task per rank, gradients all-reduced over a TCP ring)";
+  }
+
+  @Override
+  public List<OptionSpec> options() {
+    return List.of(
+        OptionSpec.value("config", "FILE", null, "pretraining config, e.g. conf/pretrain/tiny_cpu.yaml"),
+        OptionSpec.value("dataset", "NAME", null, "dataset; default: the config's hubert.dataset"),
+        OptionSpec.value("label-set", "TAG", null, "label set; default: the config's hubert.label_set"),
+        OptionSpec.value("run-dir", "DIR", null, "checkpoint folder on a file system every executor sees; "
+            + "default <store>/runs/<config name> for a local store"),
+        OptionSpec.value("set", "KEY=VALUE", null, "override a config field, e.g. --set optimization.max_update=50 (repeatable)"));
+  }
+
+  @Override
+  public String details() {
+    return "Checkpoints (model, Adam state, counters) are written atomically every checkpoint.save_interval_updates; if a\n"
+        + "task or executor dies, Spark retries the barrier stage and every rank resumes from the newest checkpoint.";
+  }
+
+  @Override
+  public int run(CliContext context, ParsedArgs args) {
+    Path config = Path.of(args.require(name(), "config"));
+    String runDir = args.get("run-dir");
+    if (runDir == null) {
+      String store = context.storeLocation().uri();
+      if (!store.startsWith("file:")) {
+        throw new UsageException("train: give --run-dir (a folder every executor can read and write) for store " + store);
+      }
+      String stem = config.getFileName().toString().replaceFirst("\\.ya?ml$", "");
+      runDir = Path.of(java.net.URI.create(store)).resolve("runs").resolve(stem).toString();
+    }
+    new TrainingJob(context.store()).run(config, args.all("set"), args.get("dataset"), args.get("label-set"), Path.of(runDir), -1)
+        .print(context.out());
+    return 0;
+  }
+}
