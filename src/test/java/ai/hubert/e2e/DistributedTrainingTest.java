@@ -55,6 +55,9 @@ class DistributedTrainingTest {
     List<String> lines = s.progress();
     assertTrue(lines.stream().anyMatch(l -> l.startsWith("6\t")), "reached update 6: " + lines);
     assertTrue(lines.stream().anyMatch(l -> l.endsWith("\t3")), "a retried attempt resumed from update 3: " + lines);
+    List<String> jsonl = Files.readAllLines(run.resolve("progress.jsonl"));
+    assertEquals(lines.size(), jsonl.size());
+    assertTrue(jsonl.get(jsonl.size() - 1).startsWith("{\"update\": 6, \"epoch\": "), jsonl.get(jsonl.size() - 1));
     for (String l : lines) {
       double loss = Double.parseDouble(l.split("\t")[2]);
       assertTrue(Double.isFinite(loss) && loss > 0, l);

@@ -50,6 +50,23 @@ public final class TrainingJob {
     }
   }
 
+  /** Appends rank 0's progress lines to the run folder as JSON lines (one object per logged update). */
+  private static void writeJsonLines(Path file, List<String> lines) throws IOException {
+    String[] keys = COLUMNS.split("\t");
+    StringBuilder out = new StringBuilder();
+    for (String line : lines) {
+      String[] values = line.split("\t");
+      out.append('{');
+      for (int i = 0; i < keys.length && i < values.length; i++) {
+        out.append(i == 0 ? "" : ", ").append('"').append(keys[i]).append("\": ").append(values[i]);
+      }
+      out.append("}\n");
+    }
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, out.toString(), StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
+        java.nio.file.StandardOpenOption.APPEND);
+  }
+
   /**
    * Trains with the config file and its {@code key=value} overrides on {@code dataset}/{@code labelSet} (either
    * may be null to use the config's {@code hubert.dataset}/{@code hubert.label_set}); checkpoints go to
@@ -107,6 +124,7 @@ public final class TrainingJob {
         .repartition(1);
     List<String> lines = new ArrayList<>(progress.collect());
     try {
+      writeJsonLines(runDir.resolve("progress.jsonl"), lines);
       return new Summary(lines, runDir, TrainingCheckpoint.latest(runDir), (System.nanoTime() - start) / 1e9);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
