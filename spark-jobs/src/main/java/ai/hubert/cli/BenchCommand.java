@@ -19,12 +19,12 @@ final class BenchCommand implements Command {
 
   @Override
   public String summary() {
-    return "benchmarks against the reference in the same run: mfcc and model (vs torchaudio), assign (vs numpy), kmeans (vs sklearn)";
+    return "benchmarks against the reference in the same run: mfcc and model (vs torchaudio), assign (vs numpy), kmeans (vs sklearn), allreduce (vs raw TCP)";
   }
 
   @Override
   public String positionalUsage() {
-    return "mfcc | model | assign | kmeans";
+    return "mfcc | model | assign | kmeans | allreduce";
   }
 
   @Override
@@ -38,7 +38,10 @@ final class BenchCommand implements Command {
         OptionSpec.value("audio-seconds", "S", "4", "model: length of each of the 2 utterances in the batch"),
         OptionSpec.value("steps", "N", "3", "model: timed forward+backward steps (median reported)"),
         OptionSpec.value("shapes", "DxK,...", "39x100,39x500", "assign: feature dimension x clusters to measure"),
-        OptionSpec.value("frames", "N", "200000", "assign: frames per pass (split into utterances of 200-1600 frames)"));
+        OptionSpec.value("frames", "N", "200000", "assign: frames per pass (split into utterances of 200-1600 frames)"),
+        OptionSpec.value("ranks", "N", "2", "allreduce: ranks in the loopback ring"),
+        OptionSpec.value("mb", "M", "100", "allreduce: megabytes of float32 per rank"),
+        OptionSpec.value("wire", "fp32|bf16", "fp32", "allreduce: element type on the wire"));
   }
 
   @Override
@@ -51,7 +54,9 @@ final class BenchCommand implements Command {
         + "data (one utterance per call, one BLAS thread) when /usr/bin/python3 has numpy.\n"
         + "kmeans: quality of our MLlib k-means against fairseq's sklearn MiniBatchKMeans on the sample corpus's MFCC\n"
         + "frames (inertia per frame within 2 %, PNMI within 0.01; seeds 0-2) via scripts/bench/kmeans_quality.py;\n"
-        + "needs a source checkout and /usr/bin/python3 with numpy and sklearn.";
+        + "needs a source checkout and /usr/bin/python3 with numpy and sklearn.\n"
+        + "allreduce: the training ring's all-reduce over loopback (algbw, busbw as nccl-tests define them) and, in the same\n"
+        + "run, raw TCP ring throughput with the same ranks and buffers; the ratio busbw / raw link is the ring's efficiency.";
   }
 
   private static int kmeansQuality(CliContext context, ParsedArgs args) throws Exception {
@@ -75,8 +80,19 @@ final class BenchCommand implements Command {
   @Override
   public int run(CliContext context, ParsedArgs args) throws Exception {
     List<String> pos = args.positional();
-    if (pos.size() != 1 || !List.of("mfcc", "model", "assign", "kmeans").contains(pos.get(0))) {
-      throw new UsageException("bench: expected a benchmark name: mfcc, model, assign or kmeans");
+    if (pos.size() != 1 || !List.of("mfcc", "model", "assign", "kmeans", "allreduce").contains(pos.get(0))) {
+      throw new UsageException("bench: expected a benchmark name: mfcc, model, assign, kmeans or allreduce");
+    }
+    if (pos.get(0).equals("allreduce")) {
+      ai.hubert.training.collective.Wire wire = switch (args.get("wire")) {
+        case "fp32" -> ai.hubert.training.collective.Wire.FP32;
+        case "bf16" -> ai.hubert.training.collective.Wire.BF16;
+        default -> throw new UsageException("bench allreduce: --wire expects fp32 or bf16, found '" + args.get("wire") + "'");
+      };
+      context.out().println(ai.hubert.training.collective.AllReduceBenchmark.run(ImportLabelsCommand.parseInt("ranks", args.get("ranks")),
+          ImportLabelsCommand.parseInt("mb", args.get("mb")), ImportLabelsCommand.parseInt("repetitions", args.get("repetitions")), wire)
+          .table());
+      return 0;
     }
     if (pos.get(0).equals("kmeans")) {
       return kmeansQuality(context, args);
