@@ -176,7 +176,7 @@ public final class AllReduceBenchmark {
   private static Timing timeAllReduce(int n, int floats, int repetitions, RingOptions options) {
     byte[] secret = Rendezvous.newSecret();
     String session = "bench-" + Long.toHexString(System.nanoTime());
-    BenchAllGather exchange = new BenchAllGather(n);
+    InMemoryAllGather exchange = new InMemoryAllGather(n);
     List<TcpRingAllReduce> rings = new ArrayList<>();
     try {
       List<Object> opened = onThreads(n, r -> new TcpRingAllReduce(

@@ -3,12 +3,12 @@ package ai.hubert.training.collective;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 
-/** A one-shot {@link AllGather} for ranks that are threads of one JVM ({@link AllReduceBenchmark}). */
-final class BenchAllGather {
+/** A one-shot {@link AllGather} for ranks that are threads of one JVM (the benchmark and tests). */
+final class InMemoryAllGather {
   private final String[] slots;
   private final CyclicBarrier barrier;
 
-  BenchAllGather(int worldSize) {
+  InMemoryAllGather(int worldSize) {
     slots = new String[worldSize];
     barrier = new CyclicBarrier(worldSize);
   }
