@@ -74,10 +74,15 @@ final class FlatFloats {
       int at = (int) (off + done - starts[p]);
       int n = Math.min(len - done, part.limit() - at);
       if (wire == Wire.FP32) {
-        FloatBuffer in = src.asFloatBuffer();
+        // bulk copies to heap arrays and a plain loop the JIT vectorizes: ~3x faster than get/put per element
+        float[] sum = scratch(0, n);
+        float[] add = scratch(1, n);
+        part.get(at, sum, 0, n);
+        src.asFloatBuffer().get(0, add, 0, n);
         for (int j = 0; j < n; j++) {
-          part.put(at + j, part.get(at + j) + in.get(j));
+          sum[j] += add[j];
         }
+        part.put(at, sum, 0, n);
         src.position(src.position() + 4 * n);
       } else {
         ShortBuffer in = src.asShortBuffer();
@@ -112,6 +117,16 @@ final class FlatFloats {
       done += n;
       p++;
     }
+  }
+
+  private final float[][] scratch = new float[2][];
+
+  /** A reusable heap array of at least n floats (this object is used by one thread at a time). */
+  private float[] scratch(int which, int n) {
+    if (scratch[which] == null || scratch[which].length < n) {
+      scratch[which] = new float[n];
+    }
+    return scratch[which];
   }
 
   /** Index of the first non-empty part holding element {@code off} (any index when off == length). */
