@@ -10,15 +10,16 @@ public final class Pcm16 {
   /** Samples as floats in [-1, 1): {@code s / 32768}, the scaling of fairseq's waveform reader. */
   public static float[] toFloat(byte[] pcm) {
     float[] out = new float[pcm.length / 2];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = (short) ((pcm[2 * i] & 0xff) | (pcm[2 * i + 1] << 8)) / 32768f;
-    }
+    toFloat(pcm, 0, out, 0, out.length);
     return out;
   }
 
-  /** The sample at an index. */
-  public static short sample(byte[] pcm, int index) {
-    return (short) ((pcm[2 * index] & 0xff) | (pcm[2 * index + 1] << 8));
+  /** Converts {@code count} samples starting at sample {@code start} into {@code dst[dstOffset..]} (a crop, no copy of the rest). */
+  public static void toFloat(byte[] pcm, int start, float[] dst, int dstOffset, int count) {
+    for (int i = 0; i < count; i++) {
+      int b = 2 * (start + i);
+      dst[dstOffset + i] = (short) ((pcm[b] & 0xff) | (pcm[b + 1] << 8)) / 32768f;
+    }
   }
 
   /** Hex SHA-256 of the PCM bytes: the checksum stored with every utterance. */

@@ -191,8 +191,7 @@ final class TrainTask implements Serializable {
     int[][] labels = new int[n][b.labelLength()];
     for (int i = 0; i < n; i++) {
       Utterance u = shard.get(b.utterances()[i]);
-      float[] wave = Pcm16.toFloat(u.pcm());
-      System.arraycopy(wave, (int) b.cropStarts()[i], audio, i * len, len);
+      Pcm16.toFloat(u.pcm(), (int) b.cropStarts()[i], audio, i * len, len); // only the crop, not the utterance
       for (int t = 0; t < labels[i].length; t++) {
         labels[i][t] = u.labels()[b.labelStarts()[i] + t] + classOffset;
       }
