@@ -40,12 +40,7 @@ final class FlatFloats {
 
   /** Writes elements [off, off+len) to dst in the wire format; BF16 with writeBack stores the rounded values too. */
   void encode(long off, int len, ByteBuffer dst, Wire wire, boolean writeBack) {
-    int p = locate(off);
-    int done = 0;
-    while (done < len) {
-      FloatBuffer part = parts[p];
-      int at = (int) (off + done - starts[p]);
-      int n = Math.min(len - done, part.limit() - at);
+    forEachSpan(off, len, (part, at, n) -> {
       if (wire == Wire.FP32) {
         dst.asFloatBuffer().put(0, part, at, n);
         dst.position(dst.position() + 4 * n);
@@ -60,19 +55,12 @@ final class FlatFloats {
         }
         dst.position(dst.position() + 2 * n);
       }
-      done += n;
-      p++;
-    }
+    });
   }
 
   /** Adds elements read from src in the wire format to [off, off+len). */
   void accumulate(long off, int len, ByteBuffer src, Wire wire) {
-    int p = locate(off);
-    int done = 0;
-    while (done < len) {
-      FloatBuffer part = parts[p];
-      int at = (int) (off + done - starts[p]);
-      int n = Math.min(len - done, part.limit() - at);
+    forEachSpan(off, len, (part, at, n) -> {
       if (wire == Wire.FP32) {
         // bulk copies to heap arrays and a plain loop the JIT vectorizes: ~3x faster than get/put per element
         float[] sum = scratch(0, n);
@@ -91,19 +79,12 @@ final class FlatFloats {
         }
         src.position(src.position() + 2 * n);
       }
-      done += n;
-      p++;
-    }
+    });
   }
 
   /** Overwrites [off, off+len) with elements read from src in the wire format. */
   void assign(long off, int len, ByteBuffer src, Wire wire) {
-    int p = locate(off);
-    int done = 0;
-    while (done < len) {
-      FloatBuffer part = parts[p];
-      int at = (int) (off + done - starts[p]);
-      int n = Math.min(len - done, part.limit() - at);
+    forEachSpan(off, len, (part, at, n) -> {
       if (wire == Wire.FP32) {
         part.put(at, src.asFloatBuffer(), 0, n);
         src.position(src.position() + 4 * n);
@@ -114,6 +95,23 @@ final class FlatFloats {
         }
         src.position(src.position() + 2 * n);
       }
+    });
+  }
+
+  /** A run of elements inside one part: {@code part[at, at+n)}. */
+  private interface SpanAction {
+    void apply(FloatBuffer part, int at, int n);
+  }
+
+  /** Visits [off, off+len) of the flat vector as runs within the parts, in order. */
+  private void forEachSpan(long off, int len, SpanAction action) {
+    int p = locate(off);
+    int done = 0;
+    while (done < len) {
+      FloatBuffer part = parts[p];
+      int at = (int) (off + done - starts[p]);
+      int n = Math.min(len - done, part.limit() - at);
+      action.apply(part, at, n);
       done += n;
       p++;
     }
