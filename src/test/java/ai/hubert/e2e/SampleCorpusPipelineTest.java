@@ -27,6 +27,10 @@ class SampleCorpusPipelineTest {
   void ingestMfccExportMatchesTheDirectJavaComputation() throws Exception {
     String ingest = cli("ingest");
     assertTrue(ingest.contains("found = ingested + rejected: 90 = 90 + 0"), ingest);
+    String list = cli("store", "list");
+    assertTrue(list.contains("sample.audio") && list.contains("sample.audio_rejects"), list);
+    String sql = cli("store", "sql", "SELECT count(*) AS n, sum(num_samples) > 0 AS has_audio FROM hubert.sample.audio");
+    assertTrue(sql.contains("90") && sql.contains("true") && sql.contains("(1 row)"), sql);
     String mfcc = cli("mfcc", "--dataset", "sample");
     assertTrue(mfcc.contains("90 utterances"), mfcc);
     Path prefix = tmp.resolve("out/train_0_1");

@@ -31,7 +31,8 @@ class HubertCliTest {
   void everyCommandHasHelpListingItsOptions() {
     Result main = run("--help");
     assertEquals(0, main.status());
-    for (String command : new String[] {"ingest", "mfcc", "export-features", "store", "bench", "demo"}) {
+    for (String command : new String[] {"ingest", "mfcc", "extract-features", "export-features", "kmeans", "label",
+        "export-labels", "import-labels", "evaluate-labels", "train", "store", "bench", "demo"}) {
       assertTrue(main.out().contains("  " + command + " "), "main help lists " + command + ":\n" + main.out());
       Result help = run(command, "--help");
       assertEquals(0, help.status(), command);
@@ -63,6 +64,12 @@ class HubertCliTest {
         "ingest", "--input", tmp.toString());
     assertEquals(2, missingDataset.status());
     assertTrue(missingDataset.err().contains("--dataset"), missingDataset.err());
+    Result train = run("train");
+    assertEquals(2, train.status());
+    assertTrue(train.err().contains("missing required option --config"), train.err());
+    Result bench = run("bench", "nothing");
+    assertEquals(2, bench.status());
+    assertTrue(bench.err().contains("expected a benchmark name"), bench.err());
     Result format = run("export-features", "--format", "hdf5", "--output-prefix", "x");
     assertEquals(2, format.status());
     assertTrue(format.err().contains("unsupported --format 'hdf5'"), format.err());
