@@ -50,12 +50,15 @@ public final class HubertModel implements AutoCloseable {
     private final Weights weights;
     private Random layerDropRandom;
 
+    private final long seed;
+
     private HubertModel(HubertConfig config, NDManager manager, Map<String, Parameter> parameters, long seed) {
         this.config = config;
         this.manager = manager;
         this.parameters = Collections.unmodifiableMap(parameters);
         this.extractor = new ConvFeatureExtractor(config);
         this.encoder = new TransformerEncoder(config);
+        this.seed = seed;
         this.layerDropRandom = new Random(seed ^ 0x5DEECE66DL);
         this.weights = key -> {
             Parameter p = this.parameters.get(key);
@@ -135,6 +138,47 @@ public final class HubertModel implements AutoCloseable {
             params.put(key, parameter(key, copyInto(m, state.get(key))));
         }
         return new HubertModel(config, m, params, 0L);
+    }
+
+    /**
+     * Creates a working copy of this model's parameters in {@code dtype} (e.g. float16 for fairseq-style mixed
+     * precision: the copy computes forward and backward, the float32 original stays the optimizer's master copy).
+     * The copy shares the configuration and LayerDrop seed; refresh it with {@link #copyParametersFrom} after each
+     * update of the master.
+     */
+    public HubertModel workingCopy(NDManager parent, DataType dtype) {
+        NDManager m = parent.newSubManager();
+        Map<String, Parameter> params = new LinkedHashMap<>();
+        for (Map.Entry<String, Parameter> e : parameters.entrySet()) {
+            NDArray copy = e.getValue().getArray().toType(dtype, true);
+            if (copy.getDataType() == DataType.FLOAT32) {
+                copy = copy.duplicate(); // toType(FLOAT32, copy=true) on float32 returns an alias
+            }
+            copy.attach(m);
+            params.put(e.getKey(), parameter(e.getKey(), copy));
+        }
+        return new HubertModel(config, m, params, seed);
+    }
+
+    /**
+     * Overwrites every parameter with {@code source}'s value of the same key, converted to this model's dtype (no
+     * gradient is recorded).
+     *
+     * @throws IllegalArgumentException if the two models have different layouts
+     */
+    public void copyParametersFrom(HubertModel source) {
+        if (!source.parameters.keySet().equals(parameters.keySet())) {
+            throw new IllegalArgumentException("Expected models of the same layout, found " + parameters.size()
+                    + " and " + source.parameters.size() + " parameters");
+        }
+        for (Map.Entry<String, Parameter> e : parameters.entrySet()) {
+            NDArray target = e.getValue().getArray();
+            NDArray src = source.parameters.get(e.getKey()).getArray();
+            try (NDManager scratch = manager.newSubManager()) {
+                scratch.tempAttachAll(src);
+                target.set(new ai.djl.ndarray.index.NDIndex("..."), src.toType(target.getDataType(), false));
+            }
+        }
     }
 
     private static NDArray copyInto(NDManager m, NDArray src) {

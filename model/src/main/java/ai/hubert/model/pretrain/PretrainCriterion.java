@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.hubert.model.HubertModel;
 import ai.hubert.model.config.HubertConfig;
 import ai.hubert.model.nn.Linear;
+import ai.hubert.model.nn.Precision;
 import ai.hubert.model.nn.Weights;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -39,7 +40,7 @@ public final class PretrainCriterion {
         NDArray pn = proj.div(proj.norm(new int[] {-1}, true).maximum(COSINE_EPS));
         NDArray emb = w.get(HubertModel.LABEL_EMBS);
         NDArray en = emb.div(emb.norm(new int[] {-1}, true).maximum(COSINE_EPS));
-        return pn.matMul(en.transpose()).div(config.logitTemp());
+        return Precision.toFloat32(pn.matMul(en.transpose()).div(config.logitTemp())); // fairseq: logits.float()
     }
 
     /**
@@ -100,7 +101,7 @@ public final class PretrainCriterion {
      * additive mask {@code [B*T*C]}, or null when all rows differ (the normal case).
      */
     private static float[] duplicateExclusion(NDArray embeddings, long[] targets, int classes) {
-        float[] e = embeddings.toFloatArray();
+        float[] e = embeddings.toType(DataType.FLOAT32, false).toFloatArray();
         int dim = e.length / classes;
         Map<List<Float>, List<Integer>> groups = new HashMap<>();
         for (int c = 0; c < classes; c++) {

@@ -6,6 +6,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.hubert.model.HubertModel;
 import ai.hubert.model.config.HubertConfig;
+import ai.hubert.model.nn.Precision;
 
 /**
  * One HuBERT pre-training forward pass in fairseq's op order (hubert-spec.md section 5.2): conv features with
@@ -53,7 +54,7 @@ public final class PretrainForward {
         int t = align.frames();
         NDManager m = waveform.getManager();
         NDArray targets = m.create(flatten(align.gather(labels)), new Shape(batch, t));
-        NDArray featuresPen = features.square().mean();
+        NDArray featuresPen = Precision.toFloat32(features).square().mean(); // fairseq: features.float().pow(2).mean()
         NDArray x = model.project(features, training);
         boolean[][] maskRows = masks.mask(batch, t);
         if (maskRows.length != batch || (batch > 0 && maskRows[0].length != t)) {

@@ -70,7 +70,6 @@ public final class OptimizerStep {
      * data-parallel workers), so every worker clips and updates identically.
      */
     public StepReport apply(Map<String, Parameter> parameters, GradientReducer reducer) {
-        double lr = schedule.lr(numUpdates);
         NDManager owner = null;
         for (Parameter p : parameters.values()) {
             if (!p.getArray().hasGradient()) {
@@ -80,7 +79,7 @@ public final class OptimizerStep {
             owner = p.getArray().getManager();
         }
         if (owner == null) {
-            return new StepReport(0.0, lr, false, numUpdates);
+            return new StepReport(0.0, schedule.lr(numUpdates), false, numUpdates);
         }
         try (NDManager scratch = owner.newSubManager()) {
             Map<String, NDArray> params = new LinkedHashMap<>();
@@ -93,19 +92,31 @@ public final class OptimizerStep {
             for (Map.Entry<String, NDArray> e : params.entrySet()) {
                 grads.put(e.getKey(), e.getValue().getGradient());
             }
-            reducer.reduce(grads);
-            double norm = GradientClipping.clipGlobalNorm(new ArrayList<>(grads.values()), clipNorm);
-            boolean skip = !Double.isFinite(norm);
-            if (skip) {
-                skipped++;
-            } else {
-                optimizer.step(params, grads, lr);
-                numUpdates++;
-            }
+            StepReport report = applyGradients(params, grads, reducer);
             for (NDArray a : params.values()) {
                 JniUtils.zeroGrad((PtNDArray) a);
             }
-            return new StepReport(norm, lr, skip, numUpdates);
+            return report;
         }
+    }
+
+    /**
+     * Reduces, clips and applies explicit float32 gradients to {@code params} (or skips the update when their norm
+     * is not finite). Used when the gradients do not live on the parameters themselves, e.g. float16 gradients of a
+     * working copy converted for the float32 master weights ({@link MixedPrecisionTraining}). The caller owns and
+     * zeroes the gradients.
+     */
+    public StepReport applyGradients(Map<String, NDArray> params, Map<String, NDArray> grads, GradientReducer reducer) {
+        double lr = schedule.lr(numUpdates);
+        reducer.reduce(grads);
+        double norm = GradientClipping.clipGlobalNorm(new ArrayList<>(grads.values()), clipNorm);
+        boolean skip = !Double.isFinite(norm);
+        if (skip) {
+            skipped++;
+        } else {
+            optimizer.step(params, grads, lr);
+            numUpdates++;
+        }
+        return new StepReport(norm, lr, skip, numUpdates);
     }
 }
