@@ -32,7 +32,7 @@ class HubertCliTest {
     Result main = run("--help");
     assertEquals(0, main.status());
     for (String command : new String[] {"ingest", "mfcc", "extract-features", "export-features", "kmeans", "label",
-        "export-labels", "import-labels", "evaluate-labels", "train", "store", "bench", "demo"}) {
+        "export-labels", "import-labels", "evaluate-labels", "export-checkpoint", "train", "store", "bench", "demo"}) {
       assertTrue(main.out().contains("  " + command + " "), "main help lists " + command + ":\n" + main.out());
       Result help = run(command, "--help");
       assertEquals(0, help.status(), command);
@@ -81,6 +81,30 @@ class HubertCliTest {
         "ingest", "--input", tmp.resolve("nope").toString(), "--dataset", "x");
     assertEquals(1, missing.status());
     assertTrue(missing.err().contains("nope") && missing.err().contains("no such file or directory"), missing.err());
+  }
+
+  @Test
+  void exportCheckpointWritesAHuggingFaceFolderThatLoadsBack() throws Exception {
+    Path ours = tmp.resolve("ours");
+    Path hf = tmp.resolve("hf");
+    try (ai.djl.ndarray.NDManager root = ai.djl.ndarray.NDManager.newBaseManager();
+         ai.hubert.model.HubertModel model = ai.hubert.model.HubertModel.create(root, ai.hubert.model.config.HubertConfig.tiny(), 3)) {
+      ai.hubert.model.checkpoint.HubertCheckpoint.save(model, "{}", ours);
+      Result r = run("export-checkpoint", "--checkpoint", ours.toString(), "--format", "hf", "--output", hf.toString());
+      assertEquals(0, r.status(), r.err());
+      assertTrue(r.out().contains("wrote hf checkpoint"), r.out());
+      try (ai.hubert.model.HubertModel loaded = ai.hubert.model.checkpoint.Checkpoints.load(root, hf)) {
+        float[] a = model.stateDict().get("encoder.layers.3.fc2.weight").toFloatArray();
+        float[] b = loaded.stateDict().get("encoder.layers.3.fc2.weight").toFloatArray();
+        org.junit.jupiter.api.Assertions.assertArrayEquals(a, b);
+      }
+    }
+    Result bad = run("export-checkpoint", "--checkpoint", ours.toString(), "--format", "onnx", "--output", hf.toString());
+    assertEquals(2, bad.status());
+    assertTrue(bad.err().contains("expected --format hf or hubert"), bad.err());
+    Result missing = run("export-checkpoint", "--checkpoint", tmp.resolve("nothing").toString(), "--output", hf.toString());
+    assertEquals(1, missing.status());
+    assertTrue(missing.err().contains("nothing"), missing.err());
   }
 
   @Test
