@@ -63,7 +63,7 @@ class KubernetesSubmissionTest {
     return DeployFilesTest.sparkApplications().stream().map(app -> dynamicTest(app.getKey(), () -> {
       Map<String, Object> spec = app.getValue();
       String where = app.getKey();
-      SparkConf conf = operatorConf(where, spec);
+      SparkConf conf = operatorConf(where, spec, client.getMasterUrl().toString(), tmp);
       List<String> args = list(spec.get("arguments")).stream().map(String::valueOf).toList();
       Pod driver = submitDriver(conf, (String) spec.get("mainApplicationFile"), (String) spec.get("mainClass"), args);
       Container dc = container(driver, "spark-kubernetes-driver");
@@ -72,7 +72,7 @@ class KubernetesSubmissionTest {
       assertTrue(dc.getArgs().containsAll(args), "driver args carry the hubert command line: " + dc.getArgs());
       assertTemplateCarried(driver, cast(at(spec, "driver.template")));
 
-      Pod executor = executorPod(conf, driver);
+      Pod executor = executorPod(conf, driver, client);
       Container ec = container(executor, "spark-kubernetes-executor");
       Object gpus = at(spec, "executor.gpu.quantity");
       assertEquals(new Quantity(String.valueOf(gpus)), ec.getResources().getLimits().get("nvidia.com/gpu"), where + ": GPU limit");
@@ -99,16 +99,16 @@ class KubernetesSubmissionTest {
     HubertCommandLine.check("k8s.conf submission", args);
     Pod driver = submitDriver(conf, "local:///opt/hubert/hubert-spark-jobs-dist.jar", "ai.hubert.cli.HubertCli", args);
     assertTemplateCarried(driver, cast(RepoFiles.yamlDocuments(ROOT.resolve("deploy/k8s/pod-templates/driver.yaml")).get(0)));
-    Pod executor = executorPod(conf, driver);
+    Pod executor = executorPod(conf, driver, client);
     assertEquals(new Quantity("8"), container(executor, "spark-kubernetes-executor").getResources().getLimits().get("nvidia.com/gpu"));
     assertTemplateCarried(executor, cast(RepoFiles.yamlDocuments(ROOT.resolve("deploy/k8s/pod-templates/executor-gpu.yaml")).get(0)));
   }
 
   /** The spark-submit settings the Spark operator derives from a SparkApplication spec. */
-  private SparkConf operatorConf(String where, Map<String, Object> spec) throws IOException {
+  static SparkConf operatorConf(String where, Map<String, Object> spec, String masterUrl, Path tmp) throws IOException {
     SparkConf conf = new SparkConf(false);
     cast(spec.get("sparkConf")).forEach((k, v) -> conf.set(k, String.valueOf(v)));
-    conf.set("spark.master", "k8s://" + client.getMasterUrl());
+    conf.set("spark.master", "k8s://" + masterUrl);
     conf.set("spark.submit.deployMode", (String) spec.get("mode"));
     conf.set("spark.app.name", where.replaceAll("[^a-z0-9]+", "-").replaceAll("^-|-$", ""));
     conf.set("spark.kubernetes.namespace", "hubert");
@@ -167,7 +167,7 @@ class KubernetesSubmissionTest {
   }
 
   /** The executor pod the driver would create (Spark's executor builder with the default resource profile). */
-  private static Pod executorPod(SparkConf conf, Pod driver) {
+  static Pod executorPod(SparkConf conf, Pod driver, KubernetesClient client) {
     SparkConf executorConf = conf.clone().set("spark.app.id", "spark-" + driver.getMetadata().getLabels().get("spark-app-selector"));
     KubernetesExecutorConf kconf = KubernetesConf.createExecutorConf(executorConf, "1", driver.getMetadata().getLabels().get("spark-app-selector"),
         Option.apply(driver), ResourceProfile.DEFAULT_RESOURCE_PROFILE_ID());
@@ -178,7 +178,7 @@ class KubernetesSubmissionTest {
     return new PodBuilder(built.pod()).editSpec().addToContainers(built.container()).endSpec().build();
   }
 
-  private static Container container(Pod pod, String name) {
+  static Container container(Pod pod, String name) {
     return pod.getSpec().getContainers().stream().filter(c -> c.getName().equals(name)).findFirst()
         .orElseThrow(() -> new AssertionError("no container " + name + " in " + pod.getSpec().getContainers()));
   }
