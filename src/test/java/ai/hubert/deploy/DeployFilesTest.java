@@ -42,9 +42,10 @@ class DeployFilesTest {
   private static final Map<String, String> IMAGE_JARS = Map.of(
       "org.apache.hadoop.fs.s3a.", "hadoop-aws-",
       "software.amazon.awssdk.", "bundle-");
+  /** Access keys, secret values, passwords and private keys (placeholders such as "..." or "$VAR" are fine). */
   private static final Pattern CREDENTIAL = Pattern.compile(
-      "(?i)(AKIA[0-9A-Z]{16}|aws_secret_access_key\\s*[=:]\\s*\\S|fs\\.s3a\\.(secret|access)\\.key\\s*[=:]?\\s*\\S"
-          + "|password\\s*[=:]\\s*\\S|BEGIN [A-Z ]*PRIVATE KEY)");
+      "(?i)(AKIA[0-9A-Z]{16}|aws_secret_access_key\\s*[=:]\\s*[A-Za-z0-9/+]{16,}|fs\\.s3a\\.(secret|access)\\.key\\s*[=:]?\\s*[A-Za-z0-9/+]{8,}"
+          + "|password\\s*[=:]\\s*[^\\s.<$]{6,}|BEGIN [A-Z ]*PRIVATE KEY)");
 
   private static Stream<Path> deployAndConfFiles() {
     return Stream.concat(RepoFiles.under("deploy", "").stream(), RepoFiles.under("conf", "").stream());
@@ -227,5 +228,34 @@ class DeployFilesTest {
         }
       }
     }
+  }
+
+  @TestFactory
+  Stream<DynamicTest> configurationDocCoversEveryPipelineField() {
+    String doc = RepoFiles.read(ROOT.resolve("docs/configuration.md"));
+    List<DynamicTest> tests = new ArrayList<>();
+    for (Path file : RepoFiles.under("conf", ".yaml")) {
+      Map<String, Object> yaml = cast(RepoFiles.yamlDocuments(file).get(0));
+      Set<String> fields = new LinkedHashSet<>();
+      yaml.forEach((section, body) -> {
+        if (body instanceof Map<?, ?> m) {
+          m.keySet().forEach(k -> fields.add(section + "." + k));
+        } else {
+          fields.add(section);
+        }
+      });
+      tests.add(dynamicTest(relative(file), () -> {
+        for (String field : fields) {
+          String section = field.contains(".") ? field.substring(0, field.indexOf('.')) : field;
+          String name = field.substring(field.indexOf('.') + 1);
+          int at = doc.indexOf("### `" + section + "`");
+          assertTrue(at >= 0, "docs/configuration.md has no section for " + section + " (" + relative(file) + ")");
+          int end = doc.indexOf("\n### ", at + 1);
+          String part = doc.substring(at, end < 0 ? doc.length() : end);
+          assertTrue(part.contains("| `" + name + "` |"), "docs/configuration.md does not document " + field + " of " + relative(file));
+        }
+      }));
+    }
+    return tests.stream();
   }
 }
