@@ -62,6 +62,7 @@ class DeployFilesTest {
   @TestFactory
   Stream<DynamicTest> everyShellScriptParses() {
     List<Path> scripts = new ArrayList<>(RepoFiles.under("deploy", ".sh"));
+    scripts.addAll(RepoFiles.under("notebooks", ".sh"));
     scripts.add(ROOT.resolve("bin/hubert"));
     return scripts.stream().map(s -> dynamicTest(relative(s), () -> {
       Process p = new ProcessBuilder("bash", "-n", s.toString()).redirectErrorStream(true).start();
@@ -120,6 +121,7 @@ class DeployFilesTest {
     for (String env : List.of("PYTORCH_LIBRARY_PATH=/opt/libtorch/lib", "PYTORCH_VERSION=2.7.1", "PYTORCH_FLAVOR=cu128", "DJL_OFFLINE=true")) {
       assertTrue(dockerfile.contains(env), "Dockerfile sets " + env);
     }
+    assertFalse(dockerfile.contains("NVIDIA_VISIBLE_DEVICES=all"), "the image must not expose every GPU of a node");
     assertTrue(dockerfile.contains("libtorch-cxx11-abi-shared-with-deps-2.7.1%2Bcu128.zip"), "libtorch 2.7.1 + CUDA 12.8");
     assertTrue(dockerfile.contains("java17"), "a Java 17 base image (Spark 4.1 does not run on Java 23+)");
     // every COPY source exists once the dist jar is built
