@@ -45,7 +45,7 @@ exec "${SPARK_SUBMIT:-spark-submit}" \
   --conf spark.executor.resource.gpu.amount="$PER_NODE" \
   --conf spark.task.resource.gpu.amount=1 \
   --conf spark.task.cpus="$CPUS_PER_TASK" \
-  --files "$ROOT/deploy/scripts/getGpusResources.sh,$CONFIG" \
+  --files "$ROOT/deploy/scripts/getGpusResources.sh,$ROOT/conf/log4j2.properties,$CONFIG" \
   "$JAR" \
   --store "$STORE" \
   --conf spark.scheduler.barrier.maxConcurrentTasksCheck.interval=15s \

@@ -28,7 +28,7 @@ exec "${SPARK_SUBMIT:-spark-submit}" \
   --conf spark.executor.resource.gpu.amount="$GPUS" \
   --conf spark.task.resource.gpu.amount="$(awk -v g="$GPUS" -v c="$CORES" 'BEGIN {printf "%g", g / c}')" \
   --conf spark.task.cpus=1 \
-  --files "$ROOT/deploy/scripts/getGpusResources.sh,$CONFIG" \
+  --files "$ROOT/deploy/scripts/getGpusResources.sh,$ROOT/conf/log4j2.properties,$CONFIG" \
   "$JAR" \
   --store "${HUBERT_STORE:-hdfs:///hubert}" \
   relabel --config "$CONFIG_NAME.yaml"

@@ -169,6 +169,14 @@ class DeployFilesTest {
       }
     }
     Map<String, Object> conf = cast(spec.get("sparkConf"));
+    // image paths in Spark settings (discovery script, logging config) are put there by the Dockerfile
+    for (Object value : conf.values()) {
+      java.util.regex.Matcher m = Pattern.compile("/opt/hubert/[\\w./-]+").matcher(String.valueOf(value));
+      while (m.find()) {
+        Path src = RepoFiles.sourceOfImagePath(m.group());
+        assertTrue(src != null && Files.exists(src), where + ": " + m.group() + " is not in the image");
+      }
+    }
     String discovery = (String) conf.get("spark.executor.resource.gpu.discoveryScript");
     if (discovery != null) {
       Path src = RepoFiles.sourceOfImagePath(discovery);

@@ -173,9 +173,14 @@ class KubernetesSubmissionTest {
         Option.apply(driver), ResourceProfile.DEFAULT_RESOURCE_PROFILE_ID());
     SecurityManager security = new SecurityManager(executorConf, Option.empty(), SecurityManager.$lessinit$greater$default$3());
     security.initializeAuth();
-    SparkPod built = new KubernetesExecutorBuilder()
-        .buildFromFeatures(kconf, security, client, ResourceProfile$.MODULE$.reInitDefaultProfile(executorConf)).pod();
-    return new PodBuilder(built.pod()).editSpec().addToContainers(built.container()).endSpec().build();
+    try {
+      SparkPod built = new KubernetesExecutorBuilder()
+          .buildFromFeatures(kconf, security, client, ResourceProfile$.MODULE$.reInitDefaultProfile(executorConf)).pod();
+      return new PodBuilder(built.pod()).editSpec().addToContainers(built.container()).endSpec().build();
+    } finally {
+      // the default profile is JVM-wide: a GPU profile left behind would make later local Spark jobs wait forever
+      ResourceProfile$.MODULE$.clearDefaultProfile();
+    }
   }
 
   static Container container(Pod pod, String name) {

@@ -110,6 +110,8 @@ class YarnSubmitScriptsTest {
     assertEquals("false", props.get("spark.dynamicAllocation.enabled"), "dynamic allocation off (barrier stages refuse it)");
     assertEquals("./getGpusResources.sh", props.get("spark.executor.resource.gpu.discoveryScript"));
     assertTrue(parsed.files().contains(ROOT.resolve("deploy/scripts/getGpusResources.sh").toString()), "discovery script shipped");
+    assertTrue(parsed.files().contains(ROOT.resolve("conf/log4j2.properties").toString()), "logging config shipped");
+    assertTrue(props.get("spark.driver.extraJavaOptions").contains("-Dlog4j2.configurationFile=log4j2.properties"));
     assertEquals("true", props.get("spark.eventLog.enabled"), "event log for the history server");
     assertEquals("true", props.get("spark.authenticate"));
     assertTrue(props.containsKey("spark.executor.memoryOverhead"), "native memory for libtorch");
