@@ -188,8 +188,8 @@ class DeployFilesTest {
       assertEquals("nvidia.com/gpu", at(spec, "executor.gpu.name"));
       assertEquals("nvidia.com", conf.get("spark.executor.resource.gpu.vendor"), where + ": vendor for limits.nvidia.com/gpu");
     }
-    assertEquals("false", String.valueOf(conf.get("spark.dynamicAllocation.enabled")), where + ": dynamic allocation off");
     if ("train".equals(cli.command())) {
+      assertEquals("false", String.valueOf(conf.get("spark.dynamicAllocation.enabled")), where + ": barrier stages refuse dynamic allocation");
       Path config = RepoFiles.sourceOfImagePath(cli.option("config"));
       PretrainConfig c = PretrainConfigLoader.load(config);
       int executors = ((Number) at(spec, "executor.instances")).intValue();
@@ -208,6 +208,7 @@ class DeployFilesTest {
     }
     // service account: defined and bound to a role
     String sa = (String) at(spec, "driver.serviceAccount");
+    assertNotNull(sa, where + ": driver.serviceAccount (the driver creates executor pods: it needs the RBAC in rbac.yaml)");
     assertTrue(objects.values().stream().anyMatch(o -> "ServiceAccount".equals(o.get("kind")) && sa.equals(at(o, "metadata.name"))),
         where + ": ServiceAccount " + sa);
     assertTrue(objects.values().stream().anyMatch(o -> "RoleBinding".equals(o.get("kind"))
