@@ -62,18 +62,40 @@ public final class HubertSpark {
   /** Creates the session, or returns the active one reconfigured with this builder's runtime settings. */
   public SparkSession getOrCreate() {
     SparkConf defaults = new SparkConf(true);
+    return create(defaults, settings(defaults));
+  }
+
+  /** The session settings given what spark-submit already set ({@code defaults}). */
+  Map<String, String> settings(SparkConf defaults) {
     Map<String, String> settings = new LinkedHashMap<>();
     settings.put("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
     settings.put("spark.kryo.registrator", HubertKryoRegistrator.class.getName());
     settings.put("spark.kryo.registrationRequired", Boolean.toString(Boolean.getBoolean(KRYO_STRICT_PROPERTY)));
-    settings.put("spark.scheduler.barrier.maxConcurrentTasksCheck.interval", "1s");
-    settings.put("spark.sql.sources.partitionOverwriteMode", "dynamic");
+    // Defaults below yield to what spark-submit (--conf, spark-defaults.conf) already set, e.g. a REST or Glue
+    // catalog for "hubert" or a longer barrier check interval; this builder's own conf() always wins.
+    Map<String, String> overridable = new LinkedHashMap<>();
+    overridable.put("spark.scheduler.barrier.maxConcurrentTasksCheck.interval", "1s");
+    overridable.put("spark.sql.sources.partitionOverwriteMode", "dynamic");
+    overridable.putAll(FeatureStore.sparkSettings(store, Map.of()));
+    overridable.forEach((k, v) -> {
+      if (k.equals(FeatureStore.LOCATION_CONF) || !defaults.contains(k)) {
+        settings.put(k, v);
+      }
+    });
+    String extensions = defaults.get("spark.sql.extensions", "");
+    String iceberg = "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions";
+    if (!extensions.isEmpty() && !extensions.contains(iceberg)) {
+      settings.put("spark.sql.extensions", extensions + "," + iceberg);
+    }
     String executorOpts = defaults.get("spark.executor.extraJavaOptions", "");
     if (!executorOpts.contains("ai.djl.offline")) {
       settings.put("spark.executor.extraJavaOptions", (executorOpts + " -Dai.djl.offline=true").trim());
     }
-    settings.putAll(FeatureStore.sparkSettings(store, Map.of()));
     settings.putAll(conf);
+    return settings;
+  }
+
+  private SparkSession create(SparkConf defaults, Map<String, String> settings) {
     SparkSession.Builder b = SparkSession.builder().appName(appName);
     String effectiveMaster = master != null ? master : defaults.get("spark.master", "local[*]");
     b.master(effectiveMaster);
