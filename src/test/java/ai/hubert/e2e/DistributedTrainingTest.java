@@ -21,6 +21,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.spark.scheduler.AccumulableInfo;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerStageCompleted;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.apache.spark.sql.SparkSession;
@@ -76,8 +81,27 @@ class DistributedTrainingTest {
   @Order(1)
   void twoRanksTrainAndRecoverFromAKilledTask() throws Exception {
     Path run = tmp.resolve("run");
+    Map<String, String> uiAccumulators = new ConcurrentHashMap<>(); // what the Spark UI's stage page lists
+    SparkListener listener = new SparkListener() {
+      @Override
+      public void onStageCompleted(SparkListenerStageCompleted stage) {
+        for (AccumulableInfo a : scala.jdk.javaapi.CollectionConverters.asJava(stage.stageInfo().accumulables()).values()) {
+          if (a.name().isDefined() && a.name().get().startsWith("hubert.train.")) {
+            uiAccumulators.put(a.name().get(), String.valueOf(a.value().get()));
+          }
+        }
+      }
+    };
+    store.spark().sparkContext().addSparkListener(listener);
     TrainingJob.Summary s = new TrainingJob(store).run(config, overrides("optimization.max_update=6",
         "checkpoint.save_interval_updates=3"), "train", "mfcc-k20", run, 4);
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (uiAccumulators.size() < 2 && System.nanoTime() < deadline) {
+      Thread.sleep(50); // listener events arrive asynchronously
+    }
+    store.spark().sparkContext().removeSparkListener(listener);
+    assertEquals("6", uiAccumulators.get("hubert.train.update"), "UI accumulators: " + uiAccumulators);
+    assertTrue(Double.parseDouble(uiAccumulators.get("hubert.train.audio_seconds")) > 0, uiAccumulators.toString());
 
     assertNotNull(s.lastCheckpoint());
     assertTrue(s.lastCheckpoint().endsWith("/checkpoint_6"), s.lastCheckpoint());
