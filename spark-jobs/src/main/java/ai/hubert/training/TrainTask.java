@@ -4,7 +4,6 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.hubert.audio.Pcm16;
 import ai.hubert.model.HubertModel;
 import ai.hubert.model.config.HubertConfig;
@@ -103,9 +102,6 @@ final class TrainTask implements Serializable {
     Engine engine = Engine.getInstance(); // loads libtorch
     RankDevice device = RankDevice.select(cfg.useGpu(), scala.jdk.javaapi.CollectionConverters.asJava(context.resources()),
         engine.getGpuCount());
-    if (device.gpu() < 0) {
-      JniUtils.setNumThreads(Math.max(1, cfg.cpusPerTask())); // one libtorch pool per process: cores per rank
-    }
     List<Utterance> shard = new ArrayList<>();
     while (rows.hasNext()) {
       Row r = rows.next();
@@ -116,6 +112,10 @@ final class TrainTask implements Serializable {
     CheckpointStore checkpoints = CheckpointStore.open(runUri, hadoopConf);
     List<String> out = new ArrayList<>();
     Path scratch = null;
+    boolean cpuThreads = device.gpu() < 0;
+    if (cpuThreads) {
+      LibtorchThreads.acquire(Math.max(1, cfg.cpusPerTask())); // one libtorch pool per process: cores per rank
+    }
     try (Collective ring = TcpRingAllReduce.open(context, secret, RingOptions.defaults());
          NDManager root = NDManager.newBaseManager(device.djl())) {
       scratch = Files.createTempDirectory("hubert-train-rank" + ring.rank() + "-");
@@ -239,6 +239,9 @@ final class TrainTask implements Serializable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {
+      if (cpuThreads) {
+        LibtorchThreads.release();
+      }
       if (scratch != null) {
         try {
           deleteRecursively(scratch);
