@@ -37,8 +37,9 @@ public final class RingOptions implements Serializable {
 
   /**
    * Whether all-reduces of 1 MB and more reduce received segments on a separate reducer thread while the event loop
-   * keeps reading and writing (default true); false reduces on the event-loop thread between reads and writes (the
-   * first version, kept for the benchmark's before/after comparison).
+   * keeps reading and writing, and send (and all-gather) fp32 segments straight from (into) the caller's direct
+   * little-endian buffers (default true); false reduces on the event-loop thread between reads and writes and copies
+   * every segment (the first version, kept for the benchmark's before/after comparison).
    */
   public RingOptions withOverlapReduce(boolean value) {
     return new RingOptions(timeoutMillis, segmentBytes, wire, socketBufferBytes, value);

@@ -174,7 +174,7 @@ public final class TcpRingAllReduce implements Collective {
     Wire wire = options.wire();
     int segmentElements = Math.max(1, options.segmentBytes() / wire.bytesPerElement());
     run("allReduceSum", OP_ALL_REDUCE, flat.length(), wire.ordinal(),
-        new RingAllReduceSchedule(flat, rank, worldSize, wire, segmentElements),
+        new RingAllReduceSchedule(flat, rank, worldSize, wire, segmentElements, options.overlapReduce()),
         options.overlapReduce() && 4 * flat.length() >= OVERLAP_MIN_BYTES);
   }
 
@@ -276,6 +276,7 @@ public final class TcpRingAllReduce implements Collective {
       free.addAll(java.util.Arrays.asList(recvPool));
     }
     int lastConsumed = 0;
+    boolean inPlace = false;
     try {
       while (true) {
         boolean progress = false;
@@ -295,11 +296,15 @@ public final class TcpRingAllReduce implements Collective {
             if (sent >= sendCount || !s.sendReady(sent, consumed)) {
               break;
             }
-            int bytes = s.sendBytes(sent);
-            sendBuf.clear().limit(bytes);
-            s.fill(sent, sendBuf);
-            sendBuf.flip();
-            out = sendBuf;
+            ByteBuffer view = s.sendView(sent);
+            if (view != null) {
+              out = view; // straight from the caller's buffer
+            } else {
+              sendBuf.clear().limit(s.sendBytes(sent));
+              s.fill(sent, sendBuf);
+              sendBuf.flip();
+              out = sendBuf;
+            }
           }
           if (out.hasRemaining()) {
             int w = write(next, out, op, bytesOut);
@@ -323,11 +328,15 @@ public final class TcpRingAllReduce implements Collective {
             if (received >= recvCount) {
               break;
             }
-            ByteBuffer target = overlap ? free.poll() : recvBuf;
+            ByteBuffer view = headerReceived ? s.recvView(received) : null;
+            ByteBuffer target = view != null ? view : overlap ? free.poll() : recvBuf;
             if (target == null) {
               break; // every buffer is waiting for the reducer
             }
-            target.clear().limit(s.recvBytes(received));
+            if (view == null) {
+              target.clear().limit(s.recvBytes(received));
+            }
+            inPlace = view != null;
             in = target;
           }
           if (in.hasRemaining()) {
@@ -346,7 +355,16 @@ public final class TcpRingAllReduce implements Collective {
             }
           }
           in.flip();
-          if (headerReceived && overlap) {
+          if (headerReceived && inPlace) {
+            if (overlap) { // keep the reducer's count in item order: an empty task after the ones queued before it
+              Selector wake = selector;
+              reduceThread.execute(() -> {
+                consumedAsync.incrementAndGet();
+                wake.wakeup();
+              });
+            }
+            received++;
+          } else if (headerReceived && overlap) {
             int item = received;
             ByteBuffer full = in;
             Selector wake = selector;
@@ -409,7 +427,8 @@ public final class TcpRingAllReduce implements Collective {
         }
         nextKey.interestOps((out != null && out.hasRemaining() ? SelectionKey.OP_WRITE : 0)
             | (sendsPending ? SelectionKey.OP_READ : 0));
-        prevKey.interestOps(readsPending && (in != null || !overlap || !free.isEmpty()) ? SelectionKey.OP_READ : 0);
+        prevKey.interestOps(readsPending && (in != null || !overlap || !free.isEmpty() || s.recvView(received) != null)
+            ? SelectionKey.OP_READ : 0);
         long waitMillis = Math.min(POLL_MILLIS, TimeUnit.NANOSECONDS.toMillis(timeoutNanos - idle));
         selector.select(Math.max(1, waitMillis));
         if (selector.selectedKeys().contains(nextKey) && nextKey.isReadable()) {
