@@ -25,10 +25,14 @@ import org.apache.spark.util.TaskCompletionListener;
  * <p><b>Algorithm.</b> All-reduce is ring reduce-scatter followed by ring all-gather: the vector is
  * split into {@code worldSize} chunks and each rank sends and receives {@code 2(n-1)/n} of the
  * vector's bytes in {@code 2(n-1)} steps (bandwidth-optimal). Each chunk is cut into segments
- * ({@link RingOptions#segmentBytes()}, 1 MiB by default) that are pipelined: a single-threaded
- * event loop over non-blocking channels writes to the next rank, reads from the previous rank and
- * reduces (float32) whatever segment is complete, so sending, receiving and reducing overlap, and
- * a segment received at one step goes out at the next step without waiting for its whole chunk.
+ * ({@link RingOptions#segmentBytes()}, 1 MiB by default) that are pipelined: an event loop over
+ * non-blocking channels writes to the next rank and reads from the previous rank, and hands every
+ * complete reduce-scatter segment to a reducer thread (float32 add) while it reads the next one into
+ * another of three receive buffers, so receiving, reducing and sending overlap; a segment received
+ * at one step goes out at the next step as soon as it is reduced, without waiting for its whole
+ * chunk. In fp32, segments are written straight from the caller's direct little-endian buffers and
+ * all-gathered straight into them (no copies; {@link RingOptions#withOverlapReduce} false restores
+ * the single-threaded, copying first version). All-reduces under 1 MB reduce inline.
  * Optional bfloat16 on the wire ({@link Wire#BF16}) halves the bytes at a documented precision
  * cost. Broadcast is a pipelined ring in float32; scalar sums and {@link #barrier()} are ring
  * all-gathers of 8-byte values.
