@@ -56,6 +56,8 @@ import org.apache.spark.sql.Row;
  */
 final class TrainTask implements Serializable {
   private static final long serialVersionUID = 2L;
+  /** The checkpoint file holding {@link RunInfo}. */
+  static final String RUN_INFO = "run.json";
 
   private final String configSource;
   private final String configText;
@@ -101,7 +103,7 @@ final class TrainTask implements Serializable {
     HubertConfig modelConfig = cfg.model();
     Engine engine = Engine.getInstance(); // loads libtorch
     RankDevice device = RankDevice.select(cfg.useGpu(), scala.jdk.javaapi.CollectionConverters.asJava(context.resources()),
-        engine.getGpuCount());
+        cfg.useGpu() ? engine.getGpuCount() : 0); // no CUDA probe (and its warnings) on CPU ranks
     List<Utterance> shard = new ArrayList<>();
     while (rows.hasNext()) {
       Row r = rows.next();
@@ -139,6 +141,10 @@ final class TrainTask implements Serializable {
         model = HubertModel.create(root, modelConfig, cfg.seed());
       } else {
         Path local = checkpoints.download(last, scratch.resolve("resume"));
+        if (!Files.isRegularFile(local.resolve(RUN_INFO))) {
+          throw new IllegalArgumentException("Cannot resume from checkpoint " + last + ": it has no " + RUN_INFO
+              + " (written before checkpoints recorded their run); use a new --run-dir");
+        }
         RunInfo saved = RunInfo.fromJson(Files.readString(local.resolve(RUN_INFO), StandardCharsets.UTF_8));
         info.checkResumableFrom(saved, last);
         model = TrainingCheckpoint.loadModel(root, local);
@@ -252,8 +258,6 @@ final class TrainTask implements Serializable {
     }
     return out;
   }
-
-  static final String RUN_INFO = "run.json";
 
   /** Fails this task as the recovery tests ask: an exception, or the whole executor JVM dies (as under kill -9). */
   private void failInjected() {
