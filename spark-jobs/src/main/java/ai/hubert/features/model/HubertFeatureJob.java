@@ -70,11 +70,32 @@ public final class HubertFeatureJob {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read checkpoint " + checkpoint + ": " + e.getMessage(), e);
     } catch (IllegalArgumentException e) {
-      if (!String.valueOf(e.getMessage()).contains("already registered")) {
+      String message = String.valueOf(e.getMessage());
+      if (message.contains("different path")) {
+        throw new IllegalArgumentException("Cannot ship checkpoint " + checkpoint + " to the executors: another checkpoint named '"
+            + path.getName() + "' was shipped in this Spark application (" + message + "); executors find checkpoints by "
+            + "file name, so give the checkpoints distinct names", e);
+      }
+      if (!message.contains("already registered")) {
         throw e;
       }
     }
     return new ModelFeatures(path.getName(), layer);
+  }
+
+  /**
+   * Layer features of a seeded, partition-independent sample of the dataset's utterances
+   * ({@link ai.hubert.labels.kmeans.UtteranceSample}: the same utterances that {@code KMeansFitter} with this
+   * fraction and seed keeps), in the {@link FeatureSchema#TABLE} layout, computed on the executors and never
+   * written: the input of a k-means fit on model features without materializing the dataset's features.
+   * Lazy; persist it when it is read more than once.
+   */
+  public static Dataset<Row> extractSample(FeatureStore store, String dataset, ModelFeatures features, int dim, double fraction,
+      long seed) {
+    Dataset<Row> audio = store.read(store.audio(dataset));
+    return audio.where(ai.hubert.labels.kmeans.UtteranceSample.keep(audio.col(AudioSchema.UTT_ID), fraction, seed))
+        .select(AudioSchema.UTT_ID, AudioSchema.INPUT_ORDER, AudioSchema.REL_PATH, AudioSchema.NUM_SAMPLES, AudioSchema.PCM)
+        .mapPartitions(new ExtractPartition(features, dim), Encoders.row(FeatureSchema.TABLE));
   }
 
   /** Extracts and writes; refuses a layer beyond the model's depth. */
@@ -151,7 +172,7 @@ public final class HubertFeatureJob {
   }
 
   /** SHA-256 of a checkpoint file, or of every file of a checkpoint folder in name order. */
-  static String sha256(SparkSession spark, String checkpoint) {
+  public static String sha256(SparkSession spark, String checkpoint) {
     try {
       MessageDigest md = MessageDigest.getInstance("SHA-256");
       Path path = new Path(checkpoint);

@@ -48,6 +48,30 @@ public final class ModelFeatures implements Serializable {
     return (int) FeatureExtractor.fairseq(model(), layer).frames(numSamples);
   }
 
+  /** Transformer layers of the checkpoint's model. */
+  public int numLayers() {
+    return model().config().numLayers();
+  }
+
+  /**
+   * Frame-major features {@code numFrames × dim} of layers 1 to {@link #layer()} of little-endian 16-bit PCM,
+   * from one forward pass (element {@code i} is layer {@code i + 1}).
+   */
+  public float[][] extractLayers(byte[] pcm16) {
+    HubertModel model = model();
+    FeatureExtractor extractor = FeatureExtractor.fairseq(model, layer);
+    synchronized (model) {
+      try (NDManager out = NDManager.newBaseManager()) {
+        java.util.List<NDArray> layers = extractor.extractLayers(out, Pcm16.toFloat(pcm16));
+        float[][] result = new float[layers.size()][];
+        for (int i = 0; i < result.length; i++) {
+          result[i] = layers.get(i).toFloatArray();
+        }
+        return result;
+      }
+    }
+  }
+
   /** Frame-major features {@code numFrames × dim} of little-endian 16-bit PCM. */
   public float[] extract(byte[] pcm16) {
     HubertModel model = model();
