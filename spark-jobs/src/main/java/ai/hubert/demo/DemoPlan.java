@@ -27,27 +27,23 @@ import java.util.Set;
  *   iteration2_updates: 60
  *   sweep_k: 100                                   # k of the per-layer PNMI sweeps
  *   sweep_fraction: 1.0                            # utterances the sweeps read
+ *   sweep_max_iter: 30                             # Lloyd iterations per layer in the sweeps
  * </pre>
  */
 public record DemoPlan(String source, String pretrainConfig, String relabelConfig, int iteration1Updates, List<String> iteration1Set,
-    int iteration2Updates, List<String> iteration2Set, int sweepK, double sweepFraction) {
+    int iteration2Updates, List<String> iteration2Set, int sweepK, double sweepFraction, int sweepMaxIter) {
   private static final Set<String> FIELDS = Set.of("pretrain_config", "relabel_config", "iteration1_updates", "iteration1_set",
-      "iteration2_updates", "iteration2_set", "sweep_k", "sweep_fraction");
+      "iteration2_updates", "iteration2_set", "sweep_k", "sweep_fraction", "sweep_max_iter");
 
   public DemoPlan {
     iteration1Set = List.copyOf(iteration1Set);
     iteration2Set = List.copyOf(iteration2Set);
-    if (iteration1Updates == iteration2Updates) {
-      // both runs' final checkpoints would be named checkpoint_<N>, and executors find checkpoints by file name
-      throw new ConfigException(source, 0, "demo.iteration2_updates", "a number of updates other than iteration1_updates ("
-          + iteration1Updates + "), found " + iteration2Updates);
-    }
   }
 
   /** The plan the README's demo runs: about 10 minutes of training on 2 cores. */
   public static DemoPlan quick() {
     return new DemoPlan("built-in quick plan", "conf/pretrain/tiny_cpu.yaml", "conf/relabel/demo_tiny.yaml", 200, List.of(), 60,
-        List.of(), 100, 1.0);
+        List.of(), 100, 1.0, 30);
   }
 
   /** Reads a plan file; fields it leaves out keep {@link #quick}'s values. */
@@ -80,7 +76,8 @@ public record DemoPlan(String source, String pretrainConfig, String relabelConfi
     return new DemoPlan(source, string(source, f, "pretrain_config", q.pretrainConfig()), string(source, f, "relabel_config", q.relabelConfig()),
         integer(source, f, "iteration1_updates", q.iteration1Updates(), 1), list(source, f, "iteration1_set"),
         integer(source, f, "iteration2_updates", q.iteration2Updates(), 1), list(source, f, "iteration2_set"),
-        integer(source, f, "sweep_k", q.sweepK(), 2), fraction(source, f, "sweep_fraction", q.sweepFraction()));
+        integer(source, f, "sweep_k", q.sweepK(), 2), fraction(source, f, "sweep_fraction", q.sweepFraction()),
+        integer(source, f, "sweep_max_iter", q.sweepMaxIter(), 1));
   }
 
   private static String string(String source, Map<String, YamlSubset.Node> f, String key, String fallback) {

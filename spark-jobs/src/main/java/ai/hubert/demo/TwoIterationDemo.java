@@ -82,7 +82,8 @@ public final class TwoIterationDemo {
     Path init = storeDir.resolve("runs/demo-it0/init-seed" + cfg.seed());
     timed("random-init checkpoint", () -> saveInitial(cfg, init));
 
-    KMeansFitter fitter = new KMeansFitter().setK(plan.sweepK()).setSampleFraction(plan.sweepFraction()).setSeed(0);
+    KMeansFitter fitter = new KMeansFitter().setK(plan.sweepK()).setSampleFraction(plan.sweepFraction()).setSeed(0)
+        .setMaxIter(plan.sweepMaxIter());
     out.printf(Locale.ROOT, "== 8/11 per-layer PNMI at random initialisation (k=%d)%n", plan.sweepK());
     LayerSweep.Result random = timed("sweep: random init", () -> sweep(start.dataset(), init, fitter, alignments, "random-init"));
     random.print(out);
@@ -234,7 +235,7 @@ public final class TwoIterationDemo {
   private LayerSweep.Result sweep(String dataset, Path checkpoint, KMeansFitter fitter, PhoneAlignments alignments, String name) {
     String sha = ai.hubert.features.model.HubertFeatureJob.sha256(store.spark(), checkpoint.toString());
     Path cache = storeDir.resolve("demo/sweep-" + name + "-" + sha.substring(0, 12) + "-k" + fitter.getK() + "-f" + fitter.getSampleFraction()
-        + "-s" + fitter.getSeed() + ".json");
+        + "-s" + fitter.getSeed() + "-i" + fitter.getMaxIter() + ".json");
     try {
       if (Files.isRegularFile(cache)) {
         JsonObject o = JsonParser.parseString(Files.readString(cache, StandardCharsets.UTF_8)).getAsJsonObject();

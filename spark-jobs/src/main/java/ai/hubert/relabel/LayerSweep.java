@@ -83,7 +83,7 @@ public final class LayerSweep {
     long start = System.nanoTime();
     ModelFeatures probe = HubertFeatureJob.distribute(store.spark(), checkpoint, 1);
     int layers = probe.numLayers();
-    ModelFeatures features = HubertFeatureJob.distribute(store.spark(), checkpoint, layers);
+    ModelFeatures features = probe.atLayer(layers);
     int dim = features.dim();
     Dataset<Row> audio = store.read(store.audio(dataset));
     double fraction = fitter.getSampleFraction();

@@ -52,8 +52,8 @@ public final class HubertFeatureJob {
   }
 
   /**
-   * Ships {@code checkpoint} to the executors under its file name; returns the {@link ModelFeatures}
-   * recipe for {@code layer}. Also used by the label job to recompute a model feature set.
+   * The {@link ModelFeatures} recipe for {@code layer} of {@code checkpoint} (any Hadoop URI or local path; executors
+   * fetch and load it once each). Also used by the label and relabel jobs.
    */
   public static ModelFeatures distribute(SparkSession spark, String checkpoint, int layer) {
     if (layer < 1) {
@@ -63,24 +63,13 @@ public final class HubertFeatureJob {
     try {
       FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
       FileStatus status = fs.getFileStatus(path);
-      String uri = fs.makeQualified(path).toString();
-      spark.sparkContext().addFile(uri, status.isDirectory());
+      return new ModelFeatures(fs.makeQualified(path).toString(), status.getModificationTime(),
+          new ai.hubert.spark.SerializableHadoopConf(spark.sparkContext().hadoopConfiguration()), layer);
     } catch (java.io.FileNotFoundException e) {
       throw new IllegalArgumentException("Cannot extract features: checkpoint " + checkpoint + " does not exist");
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read checkpoint " + checkpoint + ": " + e.getMessage(), e);
-    } catch (IllegalArgumentException e) {
-      String message = String.valueOf(e.getMessage());
-      if (message.contains("different path")) {
-        throw new IllegalArgumentException("Cannot ship checkpoint " + checkpoint + " to the executors: another checkpoint named '"
-            + path.getName() + "' was shipped in this Spark application (" + message + "); executors find checkpoints by "
-            + "file name, so give the checkpoints distinct names", e);
-      }
-      if (!message.contains("already registered")) {
-        throw e;
-      }
     }
-    return new ModelFeatures(path.getName(), layer);
   }
 
   /**
@@ -107,7 +96,7 @@ public final class HubertFeatureJob {
     Dataset<Row> audio = store.read(audioTable);
     long audioSnapshot = store.currentSnapshotId(audioTable);
     ModelFeatures features = distribute(spark, checkpoint, layer);
-    ai.hubert.model.HubertModel driverModel = ExecutorModels.get(org.apache.spark.SparkFiles.get(new Path(checkpoint).getName()));
+    ai.hubert.model.HubertModel driverModel = features.model();
     int dim = driverModel.config().embedDim();
     int layers = driverModel.config().numLayers();
     if (layer > layers) {
