@@ -75,7 +75,8 @@ class DemoReportTest {
       assertEquals("http://www.w3.org/2000/svg", http.group(), "only the SVG namespace is a URL");
     }
     assertTrue(html.contains("<b>0.3100</b>"), "best layer of iteration 1 in bold");
-    assertTrue(html.contains("aa / cluster 3: 0.667"), "P(phone | cluster) of cluster 3 (10 of 15 frames are aa)");
+    assertTrue(html.contains("aa / cluster 9: 0.833"), "P(phone | cluster) of cluster 9 (5 of its 6 frames are aa)");
+    assertTrue(html.contains("s / cluster 7: 1.000"), "cluster 7 holds only s");
   }
 
   @Test
