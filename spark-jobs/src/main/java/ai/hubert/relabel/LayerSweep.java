@@ -92,6 +92,8 @@ public final class LayerSweep {
     Dataset<Row> perLayer = audio.where(UtteranceSample.keep(audio.col(AudioSchema.UTT_ID), fraction, seed))
         .select(AudioSchema.UTT_ID, AudioSchema.PCM)
         .mapPartitions(new AllLayers(features, dim), Encoders.row(LAYER_ROWS))
+        // k-means runs per partition: spread the cached frames over every core (the audio may be one shard)
+        .repartition(store.spark().sparkContext().defaultParallelism())
         .persist(StorageLevel.MEMORY_AND_DISK_SER());
     try {
       List<LayerScore> scores = new ArrayList<>();

@@ -178,6 +178,7 @@ public final class RelabelJob {
       store.spark().sparkContext().setJobDescription("relabel " + tag + ": features of the k-means sample");
       Dataset<Row> sample = HubertFeatureJob.extractSample(store, dataset, features, dim, config.sampleFraction(), config.seed())
           .select(FeatureSchema.UTT_ID, FeatureSchema.FEATURES, FeatureSchema.NUM_FRAMES, FeatureSchema.DIM)
+          .repartition(store.spark().sparkContext().defaultParallelism())
           .persist(StorageLevel.MEMORY_AND_DISK_SER());
       KMeansCentroids fitted;
       try {
