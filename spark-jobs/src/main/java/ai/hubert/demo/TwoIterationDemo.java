@@ -150,7 +150,8 @@ public final class TwoIterationDemo {
     LayerSweep.LayerScore r = random.best();
     LayerSweep.LayerScore t = trained.best();
     double gainSameLayer = t.quality().pnmi() - random.layers().get(t.layer() - 1).quality().pnmi();
-    f.add(String.format(Locale.ROOT, "Learning: the trained iteration-1 model's best layer (%d) gives PNMI %.3f at k=%d, against %.3f for the "
+    f.add(String.format(Locale.ROOT, (gainSameLayer >= 0.02 && t.quality().pnmi() > r.quality().pnmi() ? "Learning" : "No clear learning")
+        + ": the trained iteration-1 model's best layer (%d) gives PNMI %.3f at k=%d, against %.3f for the "
         + "same architecture at random initialisation (its best layer, %d; %.3f at layer %d): +%.3f at the same layer.", t.layer(),
         t.quality().pnmi(), trained.k(), r.quality().pnmi(), r.layer(), random.layers().get(t.layer() - 1).quality().pnmi(), t.layer(),
         gainSameLayer));
