@@ -23,7 +23,7 @@ import java.util.Set;
  *   pretrain_config: conf/pretrain/tiny_cpu.yaml   # both iterations
  *   relabel_config: conf/relabel/demo_tiny.yaml    # k, sample and seed of the iteration-2 labels
  *   iteration1_updates: 200
- *   iteration1_set: [optimization.lr=0.0005]       # more overrides of the pretrain config for iteration 1
+ *   iteration1_set: [criterion.pred_nomask_weight=1.0]   # overrides of the pretrain config for iteration 1
  *   iteration2_updates: 60
  *   sweep_k: 100                                   # k of the per-layer PNMI sweeps
  *   sweep_fraction: 1.0                            # utterances the sweeps read
@@ -40,10 +40,19 @@ public record DemoPlan(String source, String pretrainConfig, String relabelConfi
     iteration2Set = List.copyOf(iteration2Set);
   }
 
-  /** The plan the README's demo runs: about 10 minutes of training on 2 cores. */
+  /**
+   * Overrides of {@code tiny_cpu} both demo iterations use, tuned for a 200-update budget: the loss also predicts the
+   * unmasked frames' targets ({@code pred_nomask_weight} 1, the paper's alpha = 0.5 instead of fairseq's masked-only
+   * default) and the conv feature encoder gets the full gradient ({@code feature_grad_mult} 1 instead of Base's 0.1).
+   * Measured on the sample corpus after 100 updates: best-layer PNMI 0.359 against 0.233 with the tiny_cpu defaults
+   * and 0.261 at random initialisation (docs/relabel.md).
+   */
+  public static final List<String> SHORT_BUDGET = List.of("criterion.pred_nomask_weight=1.0", "model.feature_grad_mult=1.0");
+
+  /** The plan the README's demo runs: about 7 minutes of training on 2 cores. */
   public static DemoPlan quick() {
-    return new DemoPlan("built-in quick plan", "conf/pretrain/tiny_cpu.yaml", "conf/relabel/demo_tiny.yaml", 200, List.of(), 60,
-        List.of(), 100, 1.0, 30);
+    return new DemoPlan("built-in quick plan", "conf/pretrain/tiny_cpu.yaml", "conf/relabel/demo_tiny.yaml", 200, SHORT_BUDGET, 60,
+        SHORT_BUDGET, 100, 1.0, 30);
   }
 
   /** Reads a plan file; fields it leaves out keep {@link #quick}'s values. */
@@ -74,8 +83,8 @@ public record DemoPlan(String source, String pretrainConfig, String relabelConfi
       }
     }
     return new DemoPlan(source, string(source, f, "pretrain_config", q.pretrainConfig()), string(source, f, "relabel_config", q.relabelConfig()),
-        integer(source, f, "iteration1_updates", q.iteration1Updates(), 1), list(source, f, "iteration1_set"),
-        integer(source, f, "iteration2_updates", q.iteration2Updates(), 1), list(source, f, "iteration2_set"),
+        integer(source, f, "iteration1_updates", q.iteration1Updates(), 1), list(source, f, "iteration1_set", q.iteration1Set()),
+        integer(source, f, "iteration2_updates", q.iteration2Updates(), 1), list(source, f, "iteration2_set", q.iteration2Set()),
         integer(source, f, "sweep_k", q.sweepK(), 2), fraction(source, f, "sweep_fraction", q.sweepFraction()),
         integer(source, f, "sweep_max_iter", q.sweepMaxIter(), 1));
   }
@@ -117,10 +126,10 @@ public record DemoPlan(String source, String pretrainConfig, String relabelConfi
     }
   }
 
-  private static List<String> list(String source, Map<String, YamlSubset.Node> f, String key) {
+  private static List<String> list(String source, Map<String, YamlSubset.Node> f, String key, List<String> fallback) {
     YamlSubset.Node n = f.get(key);
     if (n == null) {
-      return List.of();
+      return fallback;
     }
     if (!n.isList()) {
       throw new ConfigException(source, n.line(), "demo." + key, "expected a list of section.field=value overrides, found " + n.describe());

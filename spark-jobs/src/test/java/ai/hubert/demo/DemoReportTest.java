@@ -91,6 +91,7 @@ class DemoReportTest {
     DemoPlan plan = DemoPlan.parse("p.yaml", "demo:\n  iteration1_updates: 1000\n  iteration1_set: [optimization.lr=0.0003]\n");
     assertEquals(1000, plan.iteration1Updates());
     assertEquals(List.of("optimization.lr=0.0003"), plan.iteration1Set());
+    assertEquals(DemoPlan.SHORT_BUDGET, plan.iteration2Set(), "fields left out keep the built-in plan's values");
     assertEquals(DemoPlan.quick().iteration2Updates(), plan.iteration2Updates());
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DemoPlan.parse("p.yaml", "demo:\n  iterations: 3\n"));
     assertTrue(e.getMessage().startsWith("p.yaml:2"), e.getMessage());

@@ -54,7 +54,7 @@ class TrainedVersusRandomPnmiTest {
     Path config = Path.of(System.getProperty("user.dir")).getParent().resolve("conf/pretrain/tiny_cpu.yaml");
     List<String> overrides = List.of("optimization.max_update=80", "lr_scheduler.warmup_updates=8", "dataset.max_tokens=256000",
         "hubert.num_clusters=50", "distributed_training.distributed_world_size=1", "distributed_training.nprocs_per_node=1",
-        "checkpoint.save_interval_updates=0", "common.log_interval=20");
+        "checkpoint.save_interval_updates=0", "common.log_interval=20", "criterion.pred_nomask_weight=1.0", "model.feature_grad_mult=1.0");
     Path run = tmp.resolve("run");
     new TrainingJob(store).run(config, overrides, "pn", "mfcc-k50", run, -1);
     Path trained = TrainingCheckpoint.latest(run);
