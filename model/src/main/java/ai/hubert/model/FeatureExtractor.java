@@ -111,6 +111,23 @@ public final class FeatureExtractor {
      * @throws IllegalArgumentException if the waveform is empty or a chunk is shorter than the receptive field
      */
     public NDArray extract(NDManager out, float[] waveform) {
+        return run(out, waveform, false).get(0);
+    }
+
+    /**
+     * Extracts the outputs of layers 1 to {@link #layer()} of one utterance in one forward pass, with the same
+     * normalisation and chunking as {@link #extract}: element {@code i} equals {@code extract} with layer
+     * {@code i + 1}.
+     *
+     * @param out manager that receives the results
+     * @param waveform samples of one utterance, float in [-1, 1]
+     * @return {@link #layer()} arrays {@code [frames(waveform.length), D]} float32, owned by {@code out}
+     */
+    public List<NDArray> extractLayers(NDManager out, float[] waveform) {
+        return run(out, waveform, true);
+    }
+
+    private List<NDArray> run(NDManager out, float[] waveform, boolean everyLayer) {
         if (waveform.length == 0) {
             throw new IllegalArgumentException("Expected a non-empty waveform, found 0 samples");
         }
@@ -124,7 +141,11 @@ public final class FeatureExtractor {
                                 step.zeros(new Shape(waveform.length)), WAVE_NORM_EPS)
                         .singletonOrThrow();
             }
-            List<NDArray> parts = new ArrayList<>();
+            int outputs = everyLayer ? layer : 1;
+            List<List<NDArray>> parts = new ArrayList<>();
+            for (int i = 0; i < outputs; i++) {
+                parts.add(new ArrayList<>());
+            }
             for (int start = 0; start < waveform.length; start += maxChunk) {
                 int end = (int) Math.min((long) start + maxChunk, waveform.length);
                 if (model.config().convFrames(end - start) == 0) {
@@ -133,12 +154,24 @@ public final class FeatureExtractor {
                             + "frame, found 0 (fairseq fails on such inputs too)");
                 }
                 NDArray chunk = wav.get(":, " + start + ":" + end);
-                parts.add(model.extract(chunk, layer).squeeze(0));
+                if (everyLayer) {
+                    List<NDArray> hidden = new ArrayList<>();
+                    model.encode(model.project(model.features(chunk), false), false, layer, hidden);
+                    for (int i = 0; i < outputs; i++) {
+                        parts.get(i).add(hidden.get(i + 1).squeeze(0));
+                    }
+                } else {
+                    parts.get(0).add(model.extract(chunk, layer).squeeze(0));
+                }
             }
-            NDArray features = parts.size() == 1 ? parts.get(0) : NDArrays.concat(new NDList(parts), 0);
-            NDArray result = features.toType(DataType.FLOAT32, true);
-            result.attach(out);
-            return result;
+            List<NDArray> results = new ArrayList<>();
+            for (List<NDArray> layerParts : parts) {
+                NDArray features = layerParts.size() == 1 ? layerParts.get(0) : NDArrays.concat(new NDList(layerParts), 0);
+                NDArray result = features.toType(DataType.FLOAT32, true);
+                result.attach(out);
+                results.add(result);
+            }
+            return results;
         } finally {
             JniUtils.setGradMode(gradMode);
         }

@@ -36,6 +36,26 @@ class FeatureExtractorTest {
     }
 
     @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void everyLayerInOnePassEqualsEachEarlyExit(boolean preLn) {
+        HubertConfig config = preLn ? TINY_PRE_LN : HubertConfig.tiny();
+        try (NDManager root = NDManager.newBaseManager(); HubertModel model = HubertModel.create(root, config, 11)) {
+            float[] wav = audio(9_000, 5);
+            // two chunks (8000 + 1000 samples) and normalisation, so both code paths are covered
+            FeatureExtractor all = new FeatureExtractor(model, config.numLayers(), true, 8_000);
+            try (NDManager out = root.newSubManager()) {
+                List<NDArray> layers = all.extractLayers(out, wav);
+                assertEquals(config.numLayers(), layers.size());
+                for (int layer = 1; layer <= config.numLayers(); layer++) {
+                    NDArray single = new FeatureExtractor(model, layer, true, 8_000).extract(out, wav);
+                    assertEquals(single.getShape(), layers.get(layer - 1).getShape(), "layer " + layer);
+                    assertArrayEquals(single.toFloatArray(), layers.get(layer - 1).toFloatArray(), 1e-5f, "layer " + layer);
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"hubert_tiny_base", "hubert_tiny_large"})
     void unchunkedMatchesTorchaudioPerLayer(String fixtureName) throws Exception {
         try (NDManager root = NDManager.newBaseManager()) {

@@ -69,28 +69,39 @@ public final class EvaluateLabelsJob {
   /** Evaluates label set {@code tag} of {@code dataset} against the alignments at {@code alignments}. */
   public QualityReport run(String dataset, String tag, String alignments) {
     PhoneAlignments reference = readAlignments(alignments, store.spark().sparkContext().hadoopConfiguration());
-    Lineage lineage = store.labelSetLineage(dataset, tag);
-    double rate = Double.parseDouble(lineage.get("label-rate-hz"));
-    List<byte[]> partials = store.readLabelSet(dataset, tag).select(LabelSchema.UTT_ID, LabelSchema.LABELS)
-        .mapPartitions((MapPartitionsFunction<Row, byte[]>) rows -> {
-          QualityAccumulator acc = new QualityAccumulator(reference, rate);
-          while (rows.hasNext()) {
-            Row r = rows.next();
-            acc.add(r.getString(0), LabelSchema.unpack((byte[]) r.get(1)));
-          }
-          return List.of(serialize(acc)).iterator();
-        }, Encoders.BINARY()).collectAsList();
-    QualityAccumulator total = new QualityAccumulator(reference, rate);
-    for (byte[] p : partials) {
-      total.merge(deserialize(p));
-    }
-    QualityReport report = total.report();
+    QualityReport report = accumulate(store, dataset, tag, reference).report();
     Row row = RowFactory.create(tag, alignments, report.pnmi(), report.phonePurity(), report.clusterPurity(), report.frames(),
         report.toJson(), Instant.now().toString());
     store.append(store.labelQuality(dataset), store.spark().createDataFrame(List.of(row), QUALITY),
         Lineage.builder("evaluate-labels").put("dataset", dataset).put("label-set", tag).put("alignments", alignments)
             .putAll("", report.toMap()).build());
     return report;
+  }
+
+  /** The (phone, cluster) counts of label set {@code tag} against {@code reference}, accumulated per partition. */
+  public static QualityAccumulator accumulate(FeatureStore store, String dataset, String tag, PhoneAlignments reference) {
+    double rate = Double.parseDouble(store.labelSetLineage(dataset, tag).get("label-rate-hz"));
+    return accumulate(store.readLabelSet(dataset, tag).select(LabelSchema.UTT_ID, LabelSchema.LABELS), rate, reference);
+  }
+
+  /**
+   * The (phone, cluster) counts of labels in rows {@code (utt_id string, labels binary)} (16-bit packed, as
+   * {@link LabelSchema#pack}) at {@code labelRateHz} against {@code reference}.
+   */
+  public static QualityAccumulator accumulate(org.apache.spark.sql.Dataset<Row> labels, double labelRateHz, PhoneAlignments reference) {
+    List<byte[]> partials = labels.mapPartitions((MapPartitionsFunction<Row, byte[]>) rows -> {
+      QualityAccumulator acc = new QualityAccumulator(reference, labelRateHz);
+      while (rows.hasNext()) {
+        Row r = rows.next();
+        acc.add(r.getString(0), LabelSchema.unpack((byte[]) r.get(1)));
+      }
+      return List.of(serialize(acc)).iterator();
+    }, Encoders.BINARY()).collectAsList();
+    QualityAccumulator total = new QualityAccumulator(reference, labelRateHz);
+    for (byte[] p : partials) {
+      total.merge(deserialize(p));
+    }
+    return total;
   }
 
   private static byte[] serialize(QualityAccumulator acc) throws IOException {

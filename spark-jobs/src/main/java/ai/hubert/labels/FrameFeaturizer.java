@@ -24,6 +24,14 @@ public interface FrameFeaturizer extends Serializable {
   float[] featurize(byte[] pcm16);
 
   /**
+   * HuBERT layer features of a checkpoint shipped with {@code HubertFeatureJob.distribute}, at 50 Hz with
+   * fairseq's 100-s chunks; {@code featureSet} names them in lineage.
+   */
+  static FrameFeaturizer hubert(String featureSet, ai.hubert.features.model.ModelFeatures features, int dim) {
+    return new ModelFeaturizer(featureSet, features, dim, ai.hubert.model.FeatureExtractor.DEFAULT_MAX_CHUNK);
+  }
+
+  /**
    * The featurizer that recomputes a stored feature set from audio, as its lineage says it was made
    * (MFCC, or a HuBERT checkpoint's layer); fails naming what it found.
    */

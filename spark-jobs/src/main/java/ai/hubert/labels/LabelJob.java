@@ -43,10 +43,19 @@ public final class LabelJob {
 
   /** Labels the dataset with model {@code modelName} and publishes the result as {@code tag}. */
   public Summary run(String dataset, String modelName, String tag) {
+    KMeansModelRecord model = KMeansModelRecord.load(store, dataset, modelName);
+    return run(dataset, modelName, tag, FrameFeaturizer.forFeatureSet(store, dataset, model.featureSet()), java.util.Map.of());
+  }
+
+  /**
+   * Labels the dataset with model {@code modelName}, computing features with {@code featurizer} (which must
+   * reproduce the features the model was fitted on), and publishes the result as {@code tag}; {@code extraLineage}
+   * is added to the label set's lineage (e.g. the checkpoint a relabel run read).
+   */
+  public Summary run(String dataset, String modelName, String tag, FrameFeaturizer featurizer, java.util.Map<String, ?> extraLineage) {
     long start = System.nanoTime();
     SparkSession spark = store.spark();
     KMeansModelRecord model = KMeansModelRecord.load(store, dataset, modelName);
-    FrameFeaturizer featurizer = FrameFeaturizer.forFeatureSet(store, dataset, model.featureSet());
     if (featurizer.dim() != model.dim()) {
       throw new IllegalStateException("Cannot label with k-means model " + modelName + ": it has dimension " + model.dim()
           + " but feature set " + model.featureSet() + " has " + featurizer.dim());
@@ -85,6 +94,7 @@ public final class LabelJob {
         .put("utterances", expected.getLong(0))
         .put("frames", ((Number) expected.get(1)).longValue())
         .put("spark-app-id", spark.sparkContext().applicationId())
+        .putAll("", extraLineage)
         .build();
     spark.sparkContext().setJobDescription("label " + dataset + " with " + modelName + " as " + tag);
     long snapshot = store.publishLabelSet(dataset, tag, labels).lineage(lineage)

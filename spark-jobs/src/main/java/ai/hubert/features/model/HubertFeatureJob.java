@@ -52,8 +52,8 @@ public final class HubertFeatureJob {
   }
 
   /**
-   * Ships {@code checkpoint} to the executors under its file name; returns the {@link ModelFeatures}
-   * recipe for {@code layer}. Also used by the label job to recompute a model feature set.
+   * The {@link ModelFeatures} recipe for {@code layer} of {@code checkpoint} (any Hadoop URI or local path; executors
+   * fetch and load it once each). Also used by the label and relabel jobs.
    */
   public static ModelFeatures distribute(SparkSession spark, String checkpoint, int layer) {
     if (layer < 1) {
@@ -63,18 +63,28 @@ public final class HubertFeatureJob {
     try {
       FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
       FileStatus status = fs.getFileStatus(path);
-      String uri = fs.makeQualified(path).toString();
-      spark.sparkContext().addFile(uri, status.isDirectory());
+      return new ModelFeatures(fs.makeQualified(path).toString(), status.getModificationTime(),
+          new ai.hubert.spark.SerializableHadoopConf(spark.sparkContext().hadoopConfiguration()), layer);
     } catch (java.io.FileNotFoundException e) {
       throw new IllegalArgumentException("Cannot extract features: checkpoint " + checkpoint + " does not exist");
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read checkpoint " + checkpoint + ": " + e.getMessage(), e);
-    } catch (IllegalArgumentException e) {
-      if (!String.valueOf(e.getMessage()).contains("already registered")) {
-        throw e;
-      }
     }
-    return new ModelFeatures(path.getName(), layer);
+  }
+
+  /**
+   * Layer features of a seeded, partition-independent sample of the dataset's utterances
+   * ({@link ai.hubert.labels.kmeans.UtteranceSample}: the same utterances that {@code KMeansFitter} with this
+   * fraction and seed keeps), in the {@link FeatureSchema#TABLE} layout, computed on the executors and never
+   * written: the input of a k-means fit on model features without materializing the dataset's features.
+   * Lazy; persist it when it is read more than once.
+   */
+  public static Dataset<Row> extractSample(FeatureStore store, String dataset, ModelFeatures features, int dim, double fraction,
+      long seed) {
+    Dataset<Row> audio = store.read(store.audio(dataset));
+    return audio.where(ai.hubert.labels.kmeans.UtteranceSample.keep(audio.col(AudioSchema.UTT_ID), fraction, seed))
+        .select(AudioSchema.UTT_ID, AudioSchema.INPUT_ORDER, AudioSchema.REL_PATH, AudioSchema.NUM_SAMPLES, AudioSchema.PCM)
+        .mapPartitions(new ExtractPartition(features, dim), Encoders.row(FeatureSchema.TABLE));
   }
 
   /** Extracts and writes; refuses a layer beyond the model's depth. */
@@ -86,7 +96,7 @@ public final class HubertFeatureJob {
     Dataset<Row> audio = store.read(audioTable);
     long audioSnapshot = store.currentSnapshotId(audioTable);
     ModelFeatures features = distribute(spark, checkpoint, layer);
-    ai.hubert.model.HubertModel driverModel = ExecutorModels.get(org.apache.spark.SparkFiles.get(new Path(checkpoint).getName()));
+    ai.hubert.model.HubertModel driverModel = features.model();
     int dim = driverModel.config().embedDim();
     int layers = driverModel.config().numLayers();
     if (layer > layers) {
@@ -151,7 +161,7 @@ public final class HubertFeatureJob {
   }
 
   /** SHA-256 of a checkpoint file, or of every file of a checkpoint folder in name order. */
-  static String sha256(SparkSession spark, String checkpoint) {
+  public static String sha256(SparkSession spark, String checkpoint) {
     try {
       MessageDigest md = MessageDigest.getInstance("SHA-256");
       Path path = new Path(checkpoint);

@@ -27,6 +27,27 @@ final class JointCounts implements Serializable {
     return total;
   }
 
+  /** The counts as a dense phone x cluster matrix, both sorted. */
+  Cooccurrence cooccurrence() {
+    SortedSet<Integer> clusters = new TreeSet<>();
+    counts.values().forEach(row -> clusters.addAll(row.keySet()));
+    java.util.List<Integer> columns = new java.util.ArrayList<>(clusters);
+    Map<Integer, Integer> column = new HashMap<>();
+    for (int cluster : columns) {
+      column.put(cluster, column.size());
+    }
+    Map<String, Map<Integer, Long>> sorted = new TreeMap<>(counts);
+    long[][] dense = new long[sorted.size()][columns.size()];
+    int i = 0;
+    for (Map<Integer, Long> row : sorted.values()) {
+      for (Map.Entry<Integer, Long> e : row.entrySet()) {
+        dense[i][column.get(e.getKey())] = e.getValue();
+      }
+      i++;
+    }
+    return new Cooccurrence(new java.util.ArrayList<>(sorted.keySet()), columns, dense);
+  }
+
   /**
    * The joint distribution {@code p_xy}: rows are the phones seen, columns the clusters seen, both sorted,
    * each entry its count divided by the total (fairseq's {@code p_xy /= p_xy.sum()}).

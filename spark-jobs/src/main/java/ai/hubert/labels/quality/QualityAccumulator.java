@@ -163,6 +163,11 @@ public final class QualityAccumulator implements Serializable {
         refFrames / (double) refSegments, hypFrames / (double) hypSegments, labelRateHz, upsample, padLen);
   }
 
+  /** The (phone, cluster) frame counts behind {@link #report()}. */
+  public Cooccurrence cooccurrence() {
+    return counts.cooccurrence();
+  }
+
   private void requireReference(String operation) {
     if (reference == null) {
       throw new IllegalStateException("cannot " + operation + ": this accumulator was deserialized without its"

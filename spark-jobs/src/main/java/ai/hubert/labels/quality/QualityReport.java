@@ -69,6 +69,19 @@ public record QualityReport(
     return json.append('}').toString();
   }
 
+  /** Reads {@link #toJson()}'s output back (a {@code null} value reads as NaN). */
+  public static QualityReport fromJson(String json) {
+    com.google.gson.JsonObject o = com.google.gson.JsonParser.parseString(json).getAsJsonObject();
+    java.util.function.ToDoubleFunction<String> d = k -> o.get(k).isJsonNull() ? Double.NaN : o.get(k).getAsDouble();
+    java.util.function.ToLongFunction<String> l = k -> o.get(k).getAsLong();
+    java.util.function.ToIntFunction<String> i = k -> o.get(k).getAsInt();
+    return new QualityReport(d.applyAsDouble("pnmi"), d.applyAsDouble("phone_purity"), d.applyAsDouble("cluster_purity"),
+        d.applyAsDouble("h_ref"), d.applyAsDouble("h_hyp"), d.applyAsDouble("mi"), l.applyAsLong("frames"), l.applyAsLong("frame_diff"),
+        i.applyAsInt("mismatched_utterances"), i.applyAsInt("utterances"), i.applyAsInt("utterances_used"), i.applyAsInt("utterances_skipped"),
+        i.applyAsInt("label_utterances_without_alignment"), i.applyAsInt("phones"), i.applyAsInt("clusters"), d.applyAsDouble("ref_seg_len"),
+        d.applyAsDouble("hyp_seg_len"), d.applyAsDouble("label_rate_hz"), i.applyAsInt("upsample"), i.applyAsInt("pad_len"));
+  }
+
   /** The same entries with kebab-case keys ({@code phone-purity}, ...), in the same order, for lineage. */
   public Map<String, Object> toMap() {
     return Collections.unmodifiableMap(values());

@@ -13,7 +13,7 @@ public final class ConfigException extends IllegalArgumentException {
     private final String path;
     private final String detail;
 
-    ConfigException(String source, int line, String path, String detail) {
+    public ConfigException(String source, int line, String path, String detail) {
         super(format(source, line, path, detail));
         this.source = source;
         this.line = line;
