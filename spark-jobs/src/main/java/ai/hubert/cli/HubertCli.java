@@ -25,7 +25,7 @@ public final class HubertCli {
   public HubertCli(PrintStream out, PrintStream err) {
     this.out = out;
     this.err = err;
-    for (Command c : List.of(new IngestCommand(), new MfccCommand(), new ExportFeaturesCommand(), new ExtractFeaturesCommand(), new KMeansCommand(),
+    for (Command c : List.of(new IngestCommand(), new MfccCommand(), new ExportFeaturesCommand(), new ExtractFeaturesCommand(), new KMeansCommand(), new ProductKMeansCommand(),
         new LabelCommand(), new ExportLabelsCommand(),
         new ImportLabelsCommand(), new EvaluateLabelsCommand(), new TrainCommand(), new StoreCommand(), new BenchCommand(), new DemoCommand())) {
       commands.put(c.name(), c);
