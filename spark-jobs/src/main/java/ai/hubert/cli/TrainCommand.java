@@ -22,15 +22,17 @@ final class TrainCommand implements Command {
         OptionSpec.value("config", "FILE", null, "pretraining config, e.g. conf/pretrain/tiny_cpu.yaml"),
         OptionSpec.value("dataset", "NAME", null, "dataset; default: the config's hubert.dataset"),
         OptionSpec.value("label-set", "TAG", null, "label set; default: the config's hubert.label_set"),
-        OptionSpec.value("run-dir", "DIR", null, "checkpoint folder on a file system every executor sees; "
-            + "default <store>/runs/<config name> for a local store"),
+        OptionSpec.value("run-dir", "URI", null, "checkpoint folder on any Hadoop file system every executor reaches "
+            + "(hdfs://, s3a://, a shared local path); default <store>/runs/<config name>"),
         OptionSpec.value("set", "KEY=VALUE", null, "override a config field, e.g. --set optimization.max_update=50 (repeatable)"));
   }
 
   @Override
   public String details() {
-    return "Checkpoints (model, Adam state, counters) are written atomically every checkpoint.save_interval_updates; if a\n"
-        + "task or executor dies, Spark retries the barrier stage and every rank resumes from the newest checkpoint.";
+    return "Checkpoints (model, Adam state, counters, data position, seeds, config, label set, code version) are published\n"
+        + "atomically every checkpoint.save_interval_updates; if a task or executor dies, Spark retries the barrier stage and\n"
+        + "every rank resumes from the newest checkpoint. A run folder that holds a checkpoint is resumed. Progress goes to\n"
+        + "the console and to <run-dir>/progress.jsonl.";
   }
 
   @Override
@@ -39,14 +41,11 @@ final class TrainCommand implements Command {
     String runDir = args.get("run-dir");
     if (runDir == null) {
       String store = context.storeLocation().uri();
-      if (!store.startsWith("file:")) {
-        throw new UsageException("train: give --run-dir (a folder every executor can read and write) for store " + store);
-      }
       String stem = config.getFileName().toString().replaceFirst("\\.ya?ml$", "");
-      runDir = Path.of(java.net.URI.create(store)).resolve("runs").resolve(stem).toString();
+      runDir = store.replaceFirst("/+$", "") + "/runs/" + stem;
     }
-    new TrainingJob(context.store()).run(config, args.all("set"), args.get("dataset"), args.get("label-set"), Path.of(runDir), -1)
-        .print(context.out());
+    new TrainingJob(context.store()).run(config, args.all("set"), args.get("dataset"), args.get("label-set"), runDir, -1,
+        TrainingJob.Fault.TASK_EXCEPTION).print(context.out());
     return 0;
   }
 }

@@ -1,8 +1,10 @@
 package ai.hubert.training;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.hubert.audio.Pcm16;
 import ai.hubert.model.HubertModel;
 import ai.hubert.model.config.HubertConfig;
@@ -17,6 +19,8 @@ import ai.hubert.model.train.PolynomialDecaySchedule;
 import ai.hubert.model.train.StepReport;
 import ai.hubert.model.train.TrainingCheckpoint;
 import ai.hubert.store.LabelSchema;
+import ai.hubert.training.checkpoint.CheckpointStore;
+import ai.hubert.training.checkpoint.RunInfo;
 import ai.hubert.training.collective.Collective;
 import ai.hubert.training.collective.RingOptions;
 import ai.hubert.training.collective.TcpRingAllReduce;
@@ -25,18 +29,22 @@ import ai.hubert.training.config.PretrainConfigLoader;
 import ai.hubert.training.data.Batch;
 import ai.hubert.training.data.BatchPlan;
 import ai.hubert.training.data.BatchPlanner;
+import ai.hubert.training.data.Prefetcher;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.stream.Stream;
 import org.apache.spark.BarrierTaskContext;
 import org.apache.spark.sql.Row;
 
@@ -44,47 +52,73 @@ import org.apache.spark.sql.Row;
  * One rank of data-parallel HuBERT pretraining, run as a task of a Spark barrier stage: it holds its
  * shard of utterances, meets the other ranks ({@link TcpRingAllReduce}), builds the model identically
  * on every rank (same seed, or the latest checkpoint), and for every update runs forward and backward on
- * its batches, all-reduces gradients and the number of masked frames, and applies the same AdamW step as
- * every other rank. Rank 0 writes checkpoints and the progress lines this task returns.
+ * its batches (decoded ahead by a {@link Prefetcher}), all-reduces gradients and the number of masked frames,
+ * and applies the same AdamW step as every other rank. Rank 0 writes checkpoints and progress.
  */
 final class TrainTask implements Serializable {
-  private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 2L;
 
   private final String configSource;
   private final String configText;
   private final List<String> overrides;
+  private final String dataset;
+  private final String labelSet;
+  private final String codeVersion;
   private final byte[] secret;
-  private final String runDir;
+  private final String runUri;
+  private final Map<String, String> hadoopConf;
   private final int classOffset;
   private final int failAtUpdate;
+  private final boolean failByExit;
+  private final TrainingMetrics metrics;
 
-  TrainTask(String configSource, String configText, List<String> overrides, byte[] secret, String runDir, int classOffset,
-      int failAtUpdate) {
+  TrainTask(String configSource, String configText, List<String> overrides, String dataset, String labelSet, String codeVersion,
+      byte[] secret, String runUri, Map<String, String> hadoopConf, int classOffset, int failAtUpdate, boolean failByExit, TrainingMetrics metrics) {
     this.configSource = configSource;
     this.configText = configText;
     this.overrides = List.copyOf(overrides);
+    this.dataset = dataset;
+    this.labelSet = labelSet;
+    this.codeVersion = codeVersion;
     this.secret = secret.clone();
-    this.runDir = runDir;
+    this.runUri = runUri;
+    this.hadoopConf = Map.copyOf(hadoopConf);
     this.classOffset = classOffset;
     this.failAtUpdate = failAtUpdate;
+    this.failByExit = failByExit;
+    this.metrics = metrics;
   }
 
   /** One utterance of this rank's shard. */
   private record Utterance(String id, byte[] pcm, int[] labels) {}
+
+  /** A batch decoded and cropped for the model (by the prefetch thread). */
+  private record Decoded(Batch batch, float[] audio, int[][] labels) {}
 
   /** Trains on this partition's rows (utt_id, pcm, labels); returns progress lines (rank 0) as TSV. */
   List<String> run(java.util.Iterator<Row> rows) {
     BarrierTaskContext context = BarrierTaskContext.get();
     PretrainConfig cfg = PretrainConfigLoader.parse(configSource, configText, overrides);
     HubertConfig modelConfig = cfg.model();
+    Engine engine = Engine.getInstance(); // loads libtorch
+    RankDevice device = RankDevice.select(cfg.useGpu(), scala.jdk.javaapi.CollectionConverters.asJava(context.resources()),
+        engine.getGpuCount());
+    if (device.gpu() < 0) {
+      JniUtils.setNumThreads(Math.max(1, cfg.cpusPerTask())); // one libtorch pool per process: cores per rank
+    }
     List<Utterance> shard = new ArrayList<>();
     while (rows.hasNext()) {
       Row r = rows.next();
       shard.add(new Utterance(r.getString(0), (byte[]) r.get(1), LabelSchema.unpack((byte[]) r.get(2))));
     }
+    RunInfo info = new RunInfo(configSource, configText, overrides, dataset, labelSet, cfg.seed(), cfg.worldSize(), codeVersion,
+        RunInfo.RNG);
+    CheckpointStore checkpoints = CheckpointStore.open(runUri, hadoopConf);
     List<String> out = new ArrayList<>();
+    Path scratch = null;
     try (Collective ring = TcpRingAllReduce.open(context, secret, RingOptions.defaults());
-         NDManager root = NDManager.newBaseManager()) {
+         NDManager root = NDManager.newBaseManager(device.djl())) {
+      scratch = Files.createTempDirectory("hubert-train-rank" + ring.rank() + "-");
       int rank = ring.rank();
       long[] lengths = new long[shard.size()];
       int[] labelLengths = new int[shard.size()];
@@ -94,97 +128,152 @@ final class TrainTask implements Serializable {
       }
       BatchPlan plan = BatchPlanner.of(cfg).plan(lengths, labelLengths);
 
-      Path run = Path.of(runDir);
-      Path last = TrainingCheckpoint.latest(run);
-      HubertModel model = last == null ? HubertModel.create(root, modelConfig, cfg.seed()) : TrainingCheckpoint.loadModel(root, last);
+      String last = checkpoints.latest();
+      HubertModel model;
       AdamW adam = new AdamW(root, cfg.adamBeta1(), cfg.adamBeta2(), cfg.adamEps(), cfg.weightDecay(),
           ai.hubert.model.train.AdamEpsilon.FAIRSEQ);
-      OptimizerStep step = new OptimizerStep(adam, new PolynomialDecaySchedule(cfg.lr(), cfg.warmupUpdates(), cfg.maxUpdate(),
+      OptimizerStep step = new OptimizerStep(adam, new PolynomialDecaySchedule(cfg.lr(), cfg.warmupUpdates(), cfg.totalNumUpdate(),
           cfg.endLearningRate(), cfg.power()), cfg.clipNorm());
-      long resumedFrom = 0;
-      if (last != null) {
-        TrainingCheckpoint.State state = TrainingCheckpoint.restore(last, adam);
-        step.resume(state.updates(), state.skipped());
-        resumedFrom = state.updates();
+      TrainingCheckpoint.State position = new TrainingCheckpoint.State(0, 0, 0, 1, 0);
+      if (last == null) {
+        model = HubertModel.create(root, modelConfig, cfg.seed());
+      } else {
+        Path local = checkpoints.download(last, scratch.resolve("resume"));
+        RunInfo saved = RunInfo.fromJson(Files.readString(local.resolve(RUN_INFO), StandardCharsets.UTF_8));
+        info.checkResumableFrom(saved, last);
+        model = TrainingCheckpoint.loadModel(root, local);
+        position = TrainingCheckpoint.restore(local, adam);
+        step.resume(position.updates(), position.skipped());
       }
+      long resumedFrom = position.updates();
       PretrainForward forward = new PretrainForward(model);
+      ProgressWindow window = new ProgressWindow();
       long started = System.nanoTime();
-      double[] window = new double[6]; // loss*frames, masked frames, correct_m, count_m, correct_u, count_u
-      long updates = 0;
-      outer:
-      for (int epoch = 1; ; epoch++) {
+      int epoch = position.epoch();
+      int next = position.nextBatch();
+      while (step.numUpdates() < cfg.maxUpdate()) {
         List<List<Batch>> groups = plan.updates(epoch, 0, 1, cfg.updateFreq(epoch));
         int steps = minOverRanks(ring, groups.size());
         if (steps == 0) {
           throw new IllegalStateException("rank " + rank + ": no complete update in epoch " + epoch
               + " on some rank; give every rank more utterances or lower dataset.max_tokens");
         }
-        for (int g = 0; g < steps; g++, updates++) {
-          if (updates < step.numUpdates()) {
-            continue; // already done before the checkpoint this run resumed from
-          }
-          if (step.numUpdates() >= cfg.maxUpdate()) {
-            break outer;
-          }
-          if (failAtUpdate >= 0 && step.numUpdates() == failAtUpdate && context.stageAttemptNumber() == 0 && rank == 1 % ring.worldSize()) {
-            throw new IllegalStateException("injected failure at update " + failAtUpdate + " (test of automatic recovery)");
-          }
-          long localFrames = 0;
-          double[] local = new double[6];
-          for (Batch b : groups.get(g)) {
-            PretrainMetrics m = forwardBackward(model, forward, shard, b, cfg, rank, step.numUpdates());
-            localFrames += m.sampleSize();
-            local[0] += m.lossMasked() * m.sampleSize();
-            local[1] += m.sampleSize();
-            local[2] += m.correctMasked();
-            local[3] += m.countMasked();
-            local[4] += m.correctUnmasked();
-            local[5] += m.countUnmasked();
-          }
-          long frames = ring.allReduceSum(localFrames);
-          StepReport report = step.apply(model.parameters(), allReduced(ring, frames));
-          for (int i = 0; i < local.length; i++) {
-            window[i] += ring.allReduceSum(local[i]);
-          }
-          long done = step.numUpdates();
-          boolean log = done % Math.max(1, cfg.logInterval()) == 0 || done == cfg.maxUpdate();
-          if (log && rank == 0) {
-            out.add(String.format(Locale.ROOT, "%d\t%d\t%.5f\t%.5f\t%.5f\t%.3e\t%.4f\t%d\t%.1f\t%d", done, epoch,
-                window[0] / Math.max(1, window[1]), window[2] / Math.max(1, window[3]), window[4] / Math.max(1, window[5]),
-                report.lr(), report.gradNorm(), (long) window[1], (System.nanoTime() - started) / 1e9, resumedFrom));
-          }
-          if (log) {
-            java.util.Arrays.fill(window, 0);
-          }
-          boolean save = (cfg.saveIntervalUpdates() > 0 && done % cfg.saveIntervalUpdates() == 0) || done == cfg.maxUpdate();
-          if (save && rank == 0) {
-            TrainingCheckpoint.save(run, model, adam, new TrainingCheckpoint.State(done, step.skipped(), adam.steps(), epoch),
-                lineage(cfg, done), Math.max(1, cfg.keepIntervalUpdates()));
-          }
-          if (save) {
-            ring.barrier(); // nobody runs ahead of a checkpoint it might have to resume from
-          }
-          if (done >= cfg.maxUpdate()) {
-            break outer;
+        List<Batch> ahead = new ArrayList<>();
+        groups.subList(Math.min(next, steps), steps).forEach(ahead::addAll);
+        try (Prefetcher<Batch, Decoded> decoded = new Prefetcher<>("hubert-prefetch-rank" + rank, ahead.iterator(),
+            b -> decode(shard, b), 2 * cfg.updateFreq(epoch))) {
+          for (int g = next; g < steps && step.numUpdates() < cfg.maxUpdate(); g++) {
+            long update = step.numUpdates();
+            if (failAtUpdate >= 0 && update == failAtUpdate && context.stageAttemptNumber() == 0 && rank == 1 % ring.worldSize()) {
+              failInjected();
+            }
+            long stepStart = System.nanoTime();
+            long localFrames = 0;
+            long localSamples = 0;
+            double[] local = new double[6];
+            List<Batch> group = groups.get(g);
+            for (int b = 0; b < group.size(); b++) {
+              Decoded d = decoded.next();
+              long seed = mix(cfg.seed(), update, rank, b);
+              model.setLayerDropRandom(new Random(seed ^ 1));
+              PretrainMetrics m = forwardBackward(model, forward, d, cfg, rank, update, seed);
+              localFrames += m.sampleSize();
+              localSamples += (long) d.batch().size() * d.batch().cropLength();
+              local[0] += m.lossMasked() * m.sampleSize();
+              local[1] += m.sampleSize();
+              local[2] += m.correctMasked();
+              local[3] += m.countMasked();
+              local[4] += m.correctUnmasked();
+              local[5] += m.countUnmasked();
+            }
+            long reduceStart = System.nanoTime();
+            long frames = ring.allReduceSum(localFrames);
+            long[] reduceNanos = {System.nanoTime() - reduceStart};
+            StepReport report = step.apply(model.parameters(), allReduced(ring, frames, reduceNanos));
+            reduceStart = System.nanoTime();
+            double[] global = new double[local.length];
+            for (int i = 0; i < local.length; i++) {
+              global[i] = ring.allReduceSum(local[i]);
+            }
+            long samples = ring.allReduceSum(localSamples);
+            reduceNanos[0] += System.nanoTime() - reduceStart;
+            window.add(global, samples / (double) cfg.sampleRate(), reduceNanos[0], System.nanoTime() - stepStart);
+            if (report.skipped()) {
+              continue; // non-finite gradient norm: no update, nothing to log or save for it
+            }
+            long done = step.numUpdates();
+            if (rank == 0) {
+              metrics.update(done, samples / (double) cfg.sampleRate());
+            }
+            boolean log = done % Math.max(1, cfg.logInterval()) == 0 || done == cfg.maxUpdate();
+            if (log && rank == 0) {
+              ProgressLine line = window.line(done, epoch, report, (System.nanoTime() - started) / 1e9, resumedFrom,
+                  context.stageAttemptNumber());
+              out.add(line.tsv());
+              System.out.println(line.console(cfg.maxUpdate()));
+              checkpoints.append(ProgressLine.FILE, line.json() + "\n");
+            }
+            if (log) {
+              window.reset();
+            }
+            boolean save = (cfg.saveIntervalUpdates() > 0 && done % cfg.saveIntervalUpdates() == 0) || done == cfg.maxUpdate();
+            if (save && rank == 0) {
+              Path staged = scratch.resolve("checkpoint_" + done);
+              TrainingCheckpoint.write(staged, model, adam, new TrainingCheckpoint.State(done, step.skipped(), adam.steps(), epoch, g + 1),
+                  lineage(done, last));
+              Files.writeString(staged.resolve("config.yaml"), configText, StandardCharsets.UTF_8);
+              Files.writeString(staged.resolve(RUN_INFO), info.toJson(), StandardCharsets.UTF_8);
+              checkpoints.publish(staged, done, Math.max(1, cfg.keepIntervalUpdates()));
+              deleteRecursively(staged);
+            }
+            if (save) {
+              ring.barrier(); // nobody runs ahead of a checkpoint it might have to resume from
+            }
           }
         }
+        epoch++;
+        next = 0;
       }
       model.close();
       adam.close();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    } finally {
+      if (scratch != null) {
+        try {
+          deleteRecursively(scratch);
+        } catch (IOException ignored) {
+          // a temporary folder; the OS cleans up
+        }
+      }
     }
     return out;
   }
 
-  private String lineage(PretrainConfig cfg, long updates) {
-    return String.format(Locale.ROOT, "{\"operation\":\"train\",\"config\":\"%s\",\"overrides\":\"%s\",\"updates\":%d,"
-        + "\"dataset\":\"%s\",\"label_set\":\"%s\",\"code_version\":\"%s\"}", configSource, String.join(" ", overrides), updates,
-        cfg.dataset(), cfg.labelSet(), ai.hubert.store.CodeVersion.get());
+  static final String RUN_INFO = "run.json";
+
+  /** Fails this task as the recovery tests ask: an exception, or the whole executor JVM dies (as under kill -9). */
+  private void failInjected() {
+    if (failByExit) {
+      Runtime.getRuntime().halt(137);
+    }
+    throw new IllegalStateException("injected failure at update " + failAtUpdate + " (test of automatic recovery)");
   }
 
-  private PretrainMetrics forwardBackward(HubertModel model, PretrainForward forward, List<Utterance> shard, Batch b,
-      PretrainConfig cfg, int rank, long update) {
+  private String lineage(long updates, String resumedFrom) {
+    com.google.gson.JsonObject o = new com.google.gson.JsonObject();
+    o.addProperty("operation", "train");
+    o.addProperty("config", configSource);
+    o.addProperty("overrides", String.join(" ", overrides));
+    o.addProperty("updates", updates);
+    o.addProperty("dataset", dataset);
+    o.addProperty("label_set", labelSet);
+    o.addProperty("code_version", codeVersion);
+    o.addProperty("resumed_from", resumedFrom);
+    return o.toString();
+  }
+
+  private Decoded decode(List<Utterance> shard, Batch b) {
     int n = b.size();
     int len = b.cropLength();
     float[] audio = new float[n * len];
@@ -196,12 +285,25 @@ final class TrainTask implements Serializable {
         labels[i][t] = u.labels()[b.labelStarts()[i] + t] + classOffset;
       }
     }
+    return new Decoded(b, audio, labels);
+  }
+
+  private static PretrainMetrics forwardBackward(HubertModel model, PretrainForward forward, Decoded d, PretrainConfig cfg, int rank,
+      long update, long dropoutSeed) {
     Random random = new Random(cfg.seed() * 1_000_003L + update * 7919L + rank);
     MaskSampler masks = new MaskSampler(cfg.model().maskProb(), cfg.model().maskLength(), cfg.model().minMasks(), random);
     try (NDManager stepManager = model.newStepManager()) {
-      NDArray wav = stepManager.create(audio, new Shape(n, len));
-      return Autograd.forwardBackward(() -> forward.forward(wav, labels, masks, true), o -> o.loss()).metrics();
+      NDArray wav = stepManager.create(d.audio(), new Shape(d.batch().size(), d.batch().cropLength()));
+      return Autograd.forwardBackward(dropoutSeed, () -> forward.forward(wav, d.labels(), masks, true), o -> o.loss()).metrics();
     }
+  }
+
+  /** A seed for (seed, update, rank, batch within the update): SplitMix64 finalizer over the mixed inputs. */
+  static long mix(long seed, long update, int rank, int batch) {
+    long z = seed * 0x9E3779B97F4A7C15L + update * 0xBF58476D1CE4E5B9L + rank * 0x94D049BB133111EBL + batch * 0x2545F4914F6CDD1DL;
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
   }
 
   /** Every rank must run the same number of updates in an epoch: the smallest shard decides. */
@@ -216,8 +318,11 @@ final class TrainTask implements Serializable {
     return min;
   }
 
-  /** Sums gradients over ranks and divides by the all-reduced masked-frame count, as fairseq normalizes. */
-  private static GradientReducer allReduced(Collective ring, long frames) {
+  /**
+   * Sums gradients over ranks and divides by the all-reduced masked-frame count, as fairseq normalizes; adds the time
+   * spent in the all-reduce to {@code nanos[0]}.
+   */
+  private static GradientReducer allReduced(Collective ring, long frames, long[] nanos) {
     return grads -> {
       int total = 0;
       for (NDArray g : grads.values()) {
@@ -228,7 +333,9 @@ final class TrainTask implements Serializable {
         flat.put(g.toFloatArray());
       }
       flat.flip();
+      long t0 = System.nanoTime();
       ring.allReduceSum(flat);
+      nanos[0] += System.nanoTime() - t0;
       float scale = frames > 0 ? 1f / frames : 0f;
       int offset = 0;
       for (Map.Entry<String, NDArray> e : grads.entrySet()) {
@@ -241,5 +348,16 @@ final class TrainTask implements Serializable {
         }
       }
     };
+  }
+
+  private static void deleteRecursively(Path p) throws IOException {
+    if (!Files.exists(p)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(p)) {
+      for (Path q : walk.sorted(Comparator.reverseOrder()).toArray(Path[]::new)) {
+        Files.delete(q);
+      }
+    }
   }
 }

@@ -1,10 +1,11 @@
 package ai.hubert.training;
 
-import ai.hubert.model.train.TrainingCheckpoint;
 import ai.hubert.store.AudioSchema;
+import ai.hubert.store.CodeVersion;
 import ai.hubert.store.FeatureStore;
 import ai.hubert.store.LabelSchema;
 import ai.hubert.store.Lineage;
+import ai.hubert.training.checkpoint.CheckpointStore;
 import ai.hubert.training.collective.Rendezvous;
 import ai.hubert.training.config.PretrainConfig;
 import ai.hubert.training.config.PretrainConfigLoader;
@@ -15,8 +16,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -30,50 +33,50 @@ import scala.reflect.ClassTag;
  * utterances into {@code distributed_world_size} shards, and runs {@link TrainTask} on each; the tasks meet
  * through {@code BarrierTaskContext.allGather} and all-reduce gradients over a TCP ring. When a task or
  * executor dies Spark retries the whole barrier stage, and every rank resumes from the run's newest
- * complete checkpoint.
+ * complete checkpoint (on any Hadoop file system, see {@link CheckpointStore}).
  */
 public final class TrainingJob {
-  private static final String COLUMNS = "update\tepoch\tloss_m_bits\tacc_m\tacc_u\tlr\tgnorm\tmasked_frames\twall_s\tresumed_from";
-
   private final FeatureStore store;
 
   public TrainingJob(FeatureStore store) {
     this.store = store;
   }
 
-  /** Progress lines of rank 0 (TSV, header {@value #COLUMNS}) and where the checkpoints are. */
-  public record Summary(List<String> progress, Path runDir, Path lastCheckpoint, double wallSeconds) {
+  /** How the recovery tests fail a rank: by an exception in the task, or by killing its executor JVM. */
+  public enum Fault {
+    TASK_EXCEPTION,
+    EXECUTOR_EXIT
+  }
+
+  /**
+   * Progress lines of rank 0 in the successful attempt (TSV, header {@link ProgressLine#COLUMNS}), the run folder, its
+   * newest checkpoint (URIs), the wall time and the accumulators' final values.
+   */
+  public record Summary(List<String> progress, String runDir, String lastCheckpoint, double wallSeconds, long lastUpdate,
+      double audioSeconds) {
     public void print(PrintStream out) {
-      out.println(COLUMNS);
+      out.println(ProgressLine.COLUMNS);
       progress.forEach(out::println);
-      out.printf(Locale.ROOT, "checkpoint %s (wall time %.1f s)%n", lastCheckpoint, wallSeconds);
+      out.printf(Locale.ROOT, "checkpoint %s (update %d, %.0f audio seconds in the final attempt, wall time %.1f s)%n",
+          lastCheckpoint, lastUpdate, audioSeconds, wallSeconds);
     }
   }
 
-  /** Appends rank 0's progress lines to the run folder as JSON lines (one object per logged update). */
-  private static void writeJsonLines(Path file, List<String> lines) throws IOException {
-    String[] keys = COLUMNS.split("\t");
-    StringBuilder out = new StringBuilder();
-    for (String line : lines) {
-      String[] values = line.split("\t");
-      out.append('{');
-      for (int i = 0; i < keys.length && i < values.length; i++) {
-        out.append(i == 0 ? "" : ", ").append('"').append(keys[i]).append("\": ").append(values[i]);
-      }
-      out.append("}\n");
-    }
-    Files.createDirectories(file.getParent());
-    Files.writeString(file, out.toString(), StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
-        java.nio.file.StandardOpenOption.APPEND);
+  /** {@link #run(Path, List, String, String, String, int, Fault)} with a local run folder and task-exception faults. */
+  public Summary run(Path configFile, List<String> overrides, String dataset, String labelSet, Path runDir, int failAtUpdate) {
+    return run(configFile, overrides, dataset, labelSet, runDir.toAbsolutePath().toUri().toString(), failAtUpdate,
+        Fault.TASK_EXCEPTION);
   }
 
   /**
    * Trains with the config file and its {@code key=value} overrides on {@code dataset}/{@code labelSet} (either
-   * may be null to use the config's {@code hubert.dataset}/{@code hubert.label_set}); checkpoints go to
-   * {@code runDir} (a local or shared-file-system folder). {@code failAtUpdate >= 0} injects one task failure
-   * at that update on the first attempt (to exercise recovery).
+   * may be null to use the config's {@code hubert.dataset}/{@code hubert.label_set}); checkpoints and
+   * {@value ProgressLine#FILE} go to {@code runDir} (a Hadoop URI every executor can reach, or a local path). A run
+   * folder that already holds a checkpoint is resumed. {@code failAtUpdate >= 0} injects one failure of rank 1 (rank 0
+   * with one rank) at that update on the first attempt (to exercise recovery).
    */
-  public Summary run(Path configFile, List<String> overrides, String dataset, String labelSet, Path runDir, int failAtUpdate) {
+  public Summary run(Path configFile, List<String> overrides, String dataset, String labelSet, String runDir, int failAtUpdate,
+      Fault fault) {
     long start = System.nanoTime();
     String text;
     try {
@@ -108,12 +111,20 @@ public final class TrainingJob {
       throw new IllegalArgumentException("Cannot train with distributed_world_size " + world + ": the cluster has " + slots
           + " task slots; a barrier stage needs one slot per rank");
     }
+    if (fault == Fault.EXECUTOR_EXIT && failAtUpdate >= 0 && spark.sparkContext().isLocal()) {
+      throw new IllegalArgumentException("Cannot inject an executor exit under master " + spark.sparkContext().master()
+          + ": the executor is the driver's JVM; use a cluster master or Fault.TASK_EXCEPTION");
+    }
+    Map<String, String> hadoopConf = new HashMap<>();
+    spark.sparkContext().hadoopConfiguration().forEach(e -> hadoopConf.put(e.getKey(), e.getValue()));
+    CheckpointStore checkpoints = CheckpointStore.open(runDir, spark.sparkContext().hadoopConfiguration());
     Dataset<Row> data = store.read(store.audio(ds)).select(AudioSchema.UTT_ID, AudioSchema.PCM)
         .join(store.readLabelSet(ds, tag).select(LabelSchema.UTT_ID, LabelSchema.LABELS), LabelSchema.UTT_ID)
         .select(AudioSchema.UTT_ID, AudioSchema.PCM, LabelSchema.LABELS)
         .repartition(world, functions.col(AudioSchema.UTT_ID));
-    TrainTask task = new TrainTask(configFile.toString(), text, overrides, Rendezvous.newSecret(), runDir.toAbsolutePath().toString(),
-        offset, failAtUpdate);
+    TrainingMetrics metrics = TrainingMetrics.register(spark.sparkContext());
+    TrainTask task = new TrainTask(configFile.toString(), text, overrides, ds, tag, CodeVersion.get(), Rendezvous.newSecret(),
+        checkpoints.uri(), hadoopConf, offset, failAtUpdate, fault == Fault.EXECUTOR_EXIT, metrics);
     spark.sparkContext().setJobDescription("train " + configFile.getFileName() + " on " + ds + "/" + tag + " with " + world + " ranks");
     ClassTag<String> strings = scala.reflect.ClassTag$.MODULE$.apply(String.class);
     JavaRDD<String> progress = JavaRDD.fromRDD(data.rdd().barrier().mapPartitions(
@@ -124,8 +135,8 @@ public final class TrainingJob {
         .repartition(1);
     List<String> lines = new ArrayList<>(progress.collect());
     try {
-      writeJsonLines(runDir.resolve("progress.jsonl"), lines);
-      return new Summary(lines, runDir, TrainingCheckpoint.latest(runDir), (System.nanoTime() - start) / 1e9);
+      return new Summary(lines, checkpoints.uri(), checkpoints.latest(), (System.nanoTime() - start) / 1e9, metrics.lastUpdate(),
+          metrics.audioSeconds());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

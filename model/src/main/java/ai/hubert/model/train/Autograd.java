@@ -11,7 +11,26 @@ import java.util.function.Supplier;
  * JVM (Spark {@code local[N]}, several tasks per executor) each train through this instead.
  */
 public final class Autograd {
+    /** libtorch's default generator is one per process: forwards that draw from it take turns (see below). */
+    private static final Object LIBTORCH_GENERATOR = new Object();
+
     private Autograd() {}
+
+    /**
+     * Like {@link #forwardBackward(Supplier, java.util.function.Function)}, with libtorch's generator (dropout masks)
+     * seeded with {@code seed} right before {@code forward}. The generator is shared by every thread of the process,
+     * so ranks sharing a JVM hold a process-wide lock from seeding to the end of their forward pass (backward draws
+     * no random numbers and runs outside it): each forward then sees exactly the random stream of its own seed, and a
+     * run is reproducible (and resumable) whatever the thread interleaving.
+     */
+    public static <T> T forwardBackward(long seed, Supplier<T> forward, java.util.function.Function<T, NDArray> loss) {
+        return forwardBackward(() -> {
+            synchronized (LIBTORCH_GENERATOR) {
+                JniUtils.setSeed(seed);
+                return forward.get();
+            }
+        }, loss);
+    }
 
     /**
      * Runs {@code forward} with gradient recording on (on this thread only), then back-propagates the scalar

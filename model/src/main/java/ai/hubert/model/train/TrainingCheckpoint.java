@@ -20,7 +20,7 @@ import java.util.stream.Stream;
 /**
  * A resumable training checkpoint in a run folder: {@code checkpoint_<updates>/} holds the model in this
  * project's format ({@link HubertCheckpoint}: weights, config, lineage), {@code optimizer.safetensors} (Adam
- * moments) and {@code trainer.json} (update counters). A checkpoint is written to a temporary folder and
+ * moments) and {@code trainer.json} (update counters and data position). A checkpoint is written to a temporary folder and
  * renamed into place, then {@code checkpoint_last} (a one-line pointer file) is replaced atomically, so a
  * crash never leaves a partial checkpoint that a resume would read.
  */
@@ -32,8 +32,16 @@ public final class TrainingCheckpoint {
 
     private TrainingCheckpoint() {}
 
-    /** What a resume needs besides the weights. */
-    public record State(long updates, long skipped, long adamSteps, int epoch) {}
+    /**
+     * What a resume needs besides the weights: update counters and the data position, i.e. the 1-based
+     * {@code epoch} and the index {@code nextBatch} of the next update (batch group) within that epoch's plan.
+     */
+    public record State(long updates, long skipped, long adamSteps, int epoch, int nextBatch) {
+        /** A state at the start of {@code epoch} (no position within it). */
+        public State(long updates, long skipped, long adamSteps, int epoch) {
+            this(updates, skipped, adamSteps, epoch, 0);
+        }
+    }
 
     /**
      * Writes a checkpoint of {@code model} and {@code optimizer} at {@code state} into {@code runDir}; returns
@@ -44,16 +52,7 @@ public final class TrainingCheckpoint {
         Files.createDirectories(runDir);
         String name = "checkpoint_" + state.updates();
         Path tmp = Files.createTempDirectory(runDir, "." + name + ".tmp-");
-        HubertCheckpoint.save(model, lineageJson, tmp);
-        try (NDManager scratch = NDManager.newBaseManager()) {
-            Safetensors.write(tmp.resolve(OPTIMIZER), optimizer.state(scratch), Map.of());
-        }
-        JsonObject trainer = new JsonObject();
-        trainer.addProperty("updates", state.updates());
-        trainer.addProperty("skipped", state.skipped());
-        trainer.addProperty("adam_steps", state.adamSteps());
-        trainer.addProperty("epoch", state.epoch());
-        Files.writeString(tmp.resolve(TRAINER), trainer.toString(), StandardCharsets.UTF_8);
+        write(tmp, model, optimizer, state, lineageJson);
         Path dir = runDir.resolve(name);
         deleteRecursively(dir);
         move(tmp, dir);
@@ -70,6 +69,36 @@ public final class TrainingCheckpoint {
             }
         }
         return dir;
+    }
+
+    /**
+     * Writes the files of one checkpoint (weights, config, lineage, optimizer moments, {@code trainer.json}) into
+     * {@code dir}, with no atomicity of its own: callers write into a temporary folder and publish it (as {@link #save}
+     * does on a local file system).
+     */
+    public static void write(Path dir, HubertModel model, AdamW optimizer, State state, String lineageJson) throws IOException {
+        HubertCheckpoint.save(model, lineageJson, dir);
+        try (NDManager scratch = NDManager.newBaseManager()) {
+            Safetensors.write(dir.resolve(OPTIMIZER), optimizer.state(scratch), Map.of());
+        }
+        JsonObject trainer = new JsonObject();
+        trainer.addProperty("updates", state.updates());
+        trainer.addProperty("skipped", state.skipped());
+        trainer.addProperty("adam_steps", state.adamSteps());
+        trainer.addProperty("epoch", state.epoch());
+        trainer.addProperty("next_batch", state.nextBatch());
+        Files.writeString(dir.resolve(TRAINER), trainer.toString(), StandardCharsets.UTF_8);
+    }
+
+    /** Reads the trainer state of the checkpoint in {@code dir}. */
+    public static State readState(Path dir) throws IOException {
+        Path file = dir.resolve(TRAINER);
+        if (!Files.isRegularFile(file)) {
+            throw new IOException("Expected checkpoint file " + file + ", found none");
+        }
+        JsonObject t = JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8)).getAsJsonObject();
+        return new State(t.get("updates").getAsLong(), t.get("skipped").getAsLong(), t.get("adam_steps").getAsLong(),
+                t.get("epoch").getAsInt(), t.has("next_batch") ? t.get("next_batch").getAsInt() : 0);
     }
 
     /** The newest complete checkpoint of a run, or null when there is none. */
@@ -92,9 +121,7 @@ public final class TrainingCheckpoint {
 
     /** Restores {@code optimizer} from a checkpoint and returns the trainer state. */
     public static State restore(Path dir, AdamW optimizer) throws IOException {
-        JsonObject t = JsonParser.parseString(Files.readString(dir.resolve(TRAINER), StandardCharsets.UTF_8)).getAsJsonObject();
-        State state = new State(t.get("updates").getAsLong(), t.get("skipped").getAsLong(), t.get("adam_steps").getAsLong(),
-                t.get("epoch").getAsInt());
+        State state = readState(dir);
         try (NDManager scratch = NDManager.newBaseManager()) {
             SafetensorsContent c = Safetensors.read(scratch, dir.resolve(OPTIMIZER));
             optimizer.restore(c.tensors(), state.adamSteps());

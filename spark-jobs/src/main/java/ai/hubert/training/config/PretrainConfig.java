@@ -51,6 +51,7 @@ public final class PretrainConfig {
     private final double weightDecay;
     private final int warmupUpdates;
     private final double endLearningRate;
+    private final int totalNumUpdate;
     private final double power;
     private final String dataset;
     private final String labelSet;
@@ -90,6 +91,7 @@ public final class PretrainConfig {
         weightDecay = b.weightDecay;
         warmupUpdates = b.warmupUpdates;
         endLearningRate = b.endLearningRate;
+        totalNumUpdate = b.totalNumUpdate > 0 ? b.totalNumUpdate : b.maxUpdate;
         power = b.power;
         dataset = b.dataset;
         labelSet = b.labelSet;
@@ -295,6 +297,15 @@ public final class PretrainConfig {
         return endLearningRate;
     }
 
+    /**
+     * {@code lr_scheduler.total_num_update}: the update at which the decay reaches {@code end_learning_rate}
+     * (fairseq's field; defaults to {@code optimization.max_update}). Setting it above {@code max_update} stops a
+     * run part-way through its schedule, to be resumed later with a larger {@code max_update}.
+     */
+    public int totalNumUpdate() {
+        return totalNumUpdate;
+    }
+
     /** {@code lr_scheduler.power} (1 = linear decay). */
     public double power() {
         return power;
@@ -344,7 +355,7 @@ public final class PretrainConfig {
                 + ", maxUpdate=" + maxUpdate + ", lr=" + lr + ", updateFreq=" + updateFreq + ", clipNorm="
                 + clipNorm + ", adamBetas=(" + adamBeta1 + "," + adamBeta2 + "), adamEps=" + adamEps
                 + ", weightDecay=" + weightDecay + ", warmupUpdates=" + warmupUpdates + ", endLearningRate="
-                + endLearningRate + ", power=" + power + ", dataset=" + dataset + ", labelSet=" + labelSet
+                + endLearningRate + ", totalNumUpdate=" + totalNumUpdate + ", power=" + power + ", dataset=" + dataset + ", labelSet=" + labelSet
                 + ", useGpu=" + useGpu + ", cpusPerTask=" + cpusPerTask + "}";
     }
 
@@ -382,6 +393,7 @@ public final class PretrainConfig {
         private double weightDecay;
         private int warmupUpdates;
         private double endLearningRate;
+        private int totalNumUpdate;
         private double power = 1.0;
         private String dataset;
         private String labelSet;
@@ -425,6 +437,7 @@ public final class PretrainConfig {
             weightDecay = c.weightDecay;
             warmupUpdates = c.warmupUpdates;
             endLearningRate = c.endLearningRate;
+            totalNumUpdate = c.totalNumUpdate == c.maxUpdate ? 0 : c.totalNumUpdate;
             power = c.power;
             dataset = c.dataset;
             labelSet = c.labelSet;
@@ -583,6 +596,12 @@ public final class PretrainConfig {
             return this;
         }
 
+        /** {@code lr_scheduler.total_num_update}; 0 = {@code max_update}. */
+        public Builder totalNumUpdate(int v) {
+            totalNumUpdate = v;
+            return this;
+        }
+
         public Builder endLearningRate(double v) {
             endLearningRate = v;
             return this;
@@ -669,6 +688,8 @@ public final class PretrainConfig {
                     "a count in [0, optimization.max_update=" + maxUpdate + "]", warmupUpdates);
             check(endLearningRate >= 0 && endLearningRate <= lr.get(0), "lr_scheduler.end_learning_rate",
                     "a value in [0, lr[0]=" + lr.get(0) + "]", endLearningRate);
+            check(totalNumUpdate == 0 || totalNumUpdate >= maxUpdate, "lr_scheduler.total_num_update",
+                    "0 (= optimization.max_update) or a count >= optimization.max_update=" + maxUpdate, totalNumUpdate);
             check(power > 0, "lr_scheduler.power", "a value > 0", power);
             check(PRESETS.contains(modelPreset) || modelPreset.equals("custom"), "hubert.model_preset",
                     "one of " + PRESETS, modelPreset);

@@ -66,7 +66,7 @@ public final class PretrainConfigLoader {
         s.put("criterion", List.of("_name", "pred_masked_weight", "pred_nomask_weight", "loss_weights"));
         s.put("optimization", List.of("max_update", "lr", "update_freq", "clip_norm"));
         s.put("optimizer", List.of("_name", "adam_betas", "adam_eps", "weight_decay"));
-        s.put("lr_scheduler", List.of("_name", "warmup_updates", "end_learning_rate", "power"));
+        s.put("lr_scheduler", List.of("_name", "warmup_updates", "end_learning_rate", "power", "total_num_update"));
         s.put("model", List.of("_name", "label_rate", "skip_masked", "skip_nomask", "mask_prob", "mask_length",
                 "mask_min_masks", "extractor_mode", "conv_feature_layers", "conv_bias", "encoder_layers",
                 "encoder_embed_dim", "encoder_ffn_embed_dim", "encoder_attention_heads", "layer_norm_first",
@@ -196,6 +196,7 @@ public final class PretrainConfigLoader {
                 .warmupUpdates(int32("lr_scheduler.warmup_updates", 0))
                 .endLearningRate(dbl("lr_scheduler.end_learning_rate", 0.0))
                 .power(dbl("lr_scheduler.power", 1.0))
+                .totalNumUpdate(int32("lr_scheduler.total_num_update", 0))
                 .dataset(string("hubert.dataset", null))
                 .labelSet(string("hubert.label_set", null))
                 .useGpu(bool("spark.use_gpu", false))
