@@ -187,15 +187,18 @@ final class TrainTask implements Serializable {
               PretrainMetrics m = forwardBackward(model, forward, d, cfg, rank, update, seed);
               localFrames += m.sampleSize();
               localSamples += (long) d.batch().size() * d.batch().cropLength();
-              local[0] += m.lossMasked() * m.sampleSize();
-              local[1] += m.sampleSize();
+              // masked-frame loss in bits per masked frame whatever the loss weights (sample_size counts unmasked frames
+              // too when pred_nomask_weight > 0); a skipped masked loss (skip_masked) counts as 0
+              long maskedFrames = m.countMasked() / Math.max(1, m.labelSets().size());
+              local[0] += Double.isNaN(m.lossMasked()) ? 0 : m.lossMasked() * m.sampleSize();
+              local[1] += maskedFrames;
               local[2] += m.correctMasked();
               local[3] += m.countMasked();
               local[4] += m.correctUnmasked();
               local[5] += m.countUnmasked();
               for (int set = 0; set < m.labelSets().size(); set++) {
                 var one = m.labelSets().get(set);
-                local[6 + 3 * set] += one.lossMasked() * m.sampleSize();
+                local[6 + 3 * set] += Double.isNaN(one.lossMasked()) ? 0 : one.lossMasked() * m.sampleSize();
                 local[7 + 3 * set] += one.correctMasked();
                 local[8 + 3 * set] += one.countMasked();
               }
