@@ -27,7 +27,7 @@ public final class HubertCli {
     this.err = err;
     for (Command c : List.of(new IngestCommand(), new MfccCommand(), new ExportFeaturesCommand(), new ExtractFeaturesCommand(), new KMeansCommand(), new ProductKMeansCommand(),
         new LabelCommand(), new ExportLabelsCommand(),
-        new ImportLabelsCommand(), new EvaluateLabelsCommand(), new TrainCommand(), new StoreCommand(), new BenchCommand(), new DemoCommand())) {
+        new ImportLabelsCommand(), new EvaluateLabelsCommand(), new TrainCommand(), new AblationCommand(), new StoreCommand(), new BenchCommand(), new DemoCommand())) {
       commands.put(c.name(), c);
     }
   }

@@ -13,34 +13,34 @@ import java.util.Map;
  * ({@code - item}). Anchors, aliases, tags, flow mappings, multi-line strings and multiple documents are rejected
  * with the line that uses them. Every node keeps its 1-based line for error messages.
  */
-final class YamlSubset {
+public final class YamlSubset {
 
     /** A parsed node: a {@link Map} of child nodes, a {@link List} of nodes, or a {@link Scalar}. */
-    record Node(int line, Object value) {
-        boolean isMap() {
+    public record Node(int line, Object value) {
+        public boolean isMap() {
             return value instanceof Map;
         }
 
-        boolean isList() {
+        public boolean isList() {
             return value instanceof List;
         }
 
         @SuppressWarnings("unchecked")
-        Map<String, Node> map() {
+        public Map<String, Node> map() {
             return (Map<String, Node>) value;
         }
 
         @SuppressWarnings("unchecked")
-        List<Node> list() {
+        public List<Node> list() {
             return (List<Node>) value;
         }
 
-        Scalar scalar() {
+        public Scalar scalar() {
             return (Scalar) value;
         }
 
         /** How the node looks in an error message. */
-        String describe() {
+        public String describe() {
             if (isMap()) {
                 return "a mapping";
             }
@@ -57,8 +57,8 @@ final class YamlSubset {
     }
 
     /** A scalar's text; {@code quoted} scalars are always strings. */
-    record Scalar(String text, boolean quoted) {
-        boolean isNull() {
+    public record Scalar(String text, boolean quoted) {
+        public boolean isNull() {
             return !quoted && (text.isEmpty() || text.equals("null") || text.equals("~"));
         }
     }
@@ -100,7 +100,7 @@ final class YamlSubset {
      * @param source file name for error messages
      * @param text the YAML text
      */
-    static Node parse(String source, String text) {
+    public static Node parse(String source, String text) {
         YamlSubset p = new YamlSubset(source, text);
         if (p.lines.isEmpty()) {
             return new Node(1, new LinkedHashMap<String, Node>());
