@@ -23,12 +23,13 @@ import java.util.Set;
  * @param evalLayer 1-based transformer layer clustered after training
  * @param evalK clusters of that k-means
  * @param kmeansSeed seed of every k-means fit
+ * @param kmeansMaxIter Lloyd iterations of every k-means fit
  * @param alignments phone alignments (TSV or TextGrid folder); null for the bundled sample corpus's
  * @param labelSets teachers by tag, in file order
  * @param runs runs in file order
  */
 public record AblationConfig(String source, String dataset, String trainConfig, int maxUpdate, int warmupUpdates, int logInterval,
-    int evalLayer, int evalK, long kmeansSeed, String alignments, Map<String, Teacher> labelSets, List<Run> runs) {
+    int evalLayer, int evalK, long kmeansSeed, int kmeansMaxIter, String alignments, Map<String, Teacher> labelSets, List<Run> runs) {
 
   /** How a teacher label set is made from MFCC: one k-means, or a product k-means over sub-spaces. */
   public record Teacher(String tag, boolean product, int k, SubSpaces subSpaces) {}
@@ -38,7 +39,7 @@ public record AblationConfig(String source, String dataset, String trainConfig, 
 
   private static final Set<String> SECTIONS = Set.of("ablation", "label_sets", "runs");
   private static final List<String> ABLATION_FIELDS = List.of("dataset", "train_config", "max_update", "warmup_updates",
-      "log_interval", "eval_layer", "eval_k", "kmeans_seed", "alignments");
+      "log_interval", "eval_layer", "eval_k", "kmeans_seed", "kmeans_max_iter", "alignments");
 
   /**
    * Parses {@code text}.
@@ -106,7 +107,8 @@ public record AblationConfig(String source, String dataset, String trainConfig, 
         maxUpdate, integer(source, a, "ablation.warmup_updates", 0, 0, maxUpdate),
         integer(source, a, "ablation.log_interval", Math.max(1, maxUpdate / 5), 1, maxUpdate),
         integer(source, a, "ablation.eval_layer", null, 1, 48), integer(source, a, "ablation.eval_k", 100, 2, 2000),
-        integer(source, a, "ablation.kmeans_seed", 0, 0, Integer.MAX_VALUE), text(source, a, "ablation.alignments", ""),
+        integer(source, a, "ablation.kmeans_seed", 0, 0, Integer.MAX_VALUE),
+        integer(source, a, "ablation.kmeans_max_iter", 100, 1, 1000), text(source, a, "ablation.alignments", ""),
         teachers, runs);
   }
 

@@ -99,7 +99,8 @@ public final class AblationJob {
 
   private void prepare(AblationConfig cfg, AblationConfig.Teacher t) {
     String ds = cfg.dataset();
-    KMeansFitter fitter = new KMeansFitter().setK(t.k()).setSampleFraction(1.0).setSeed(cfg.kmeansSeed());
+    KMeansFitter fitter = new KMeansFitter().setK(t.k()).setSampleFraction(1.0).setSeed(cfg.kmeansSeed())
+        .setMaxIter(cfg.kmeansMaxIter());
     if (t.product()) {
       if (LabelEnsembles.members(store, ds, t.tag()).isEmpty()) {
         new ProductKMeansJob(store).run(ds, MfccJob.FEATURE_SET, t.tag(), t.subSpaces(), fitter).print(out);
@@ -117,13 +118,17 @@ public final class AblationJob {
   private AblationResult runOne(AblationConfig cfg, AblationConfig.Run r, Path trainConfig, Path runDir, String alignments,
       String stamp) {
     String ds = cfg.dataset();
-    List<String> overrides = List.of(
+    List<String> tags = LabelEnsembles.resolve(store, ds, r.labelSets());
+    List<String> overrides = new ArrayList<>(List.of(
         "optimization.max_update=" + cfg.maxUpdate(),
         "lr_scheduler.warmup_updates=" + cfg.warmupUpdates(),
         "common.log_interval=" + cfg.logInterval(),
         "checkpoint.save_interval_updates=0",
         String.format(Locale.ROOT, "criterion.pred_masked_weight=%s", r.alpha()),
-        String.format(Locale.ROOT, "criterion.pred_nomask_weight=%s", 1 - r.alpha()));
+        String.format(Locale.ROOT, "criterion.pred_nomask_weight=%s", 1 - r.alpha())));
+    if (tags.size() == 1) { // the model's classes follow the label set's k (several sets get theirs from the training job)
+      overrides.add("hubert.num_clusters=" + store.labelSetLineage(ds, tags.get(0)).get("k"));
+    }
     long t0 = System.nanoTime();
     Path folder = runDir.resolve(r.name());
     TrainingJob.Summary trained = new TrainingJob(store).run(trainConfig, overrides, ds, String.join(",", r.labelSets()),
@@ -148,11 +153,11 @@ public final class AblationJob {
     new HubertFeatureJob(store).run(ds, model.toString(), cfg.evalLayer(), featureSet).print(out);
     String tag = ("abl-" + stamp + "-" + r.name() + "-l" + cfg.evalLayer() + "-k" + cfg.evalK()).toLowerCase(Locale.ROOT);
     new KMeansJob(store).run(ds, featureSet, tag, new KMeansFitter().setK(cfg.evalK()).setSampleFraction(1.0)
-        .setSeed(cfg.kmeansSeed()), false).print(out);
+        .setSeed(cfg.kmeansSeed()).setMaxIter(cfg.kmeansMaxIter()), false).print(out);
     new LabelJob(store).run(ds, tag, tag).print(out);
     QualityReport q = new EvaluateLabelsJob(store).run(ds, tag, alignments);
     out.printf(Locale.ROOT, "run %s: layer %d k=%d PNMI %.4f%n", r.name(), cfg.evalLayer(), cfg.evalK(), q.pnmi());
-    return new AblationResult(r.name(), LabelEnsembles.resolve(store, ds, r.labelSets()), r.alpha(), trained.lastUpdate(),
+    return new AblationResult(r.name(), tags, r.alpha(), trained.lastUpdate(),
         Double.parseDouble(last[2]), Double.parseDouble(last[3]), Double.parseDouble(last[4]), setAcc, q.pnmi(),
         q.phonePurity(), q.clusterPurity(), tag, model.toString(), trainSeconds, (System.nanoTime() - t1) / 1e9);
   }

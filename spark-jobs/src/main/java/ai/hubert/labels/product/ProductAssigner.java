@@ -11,8 +11,10 @@ import java.util.List;
 public final class ProductAssigner implements Serializable {
   private static final long serialVersionUID = 1L;
 
-  private final SubSpaces subSpaces;
-  private final List<float[]> centroids;
+  // plain arrays only: broadcasts go through Kryo, which cannot build records or immutable JDK lists
+  private final int[] froms;
+  private final int[] widths;
+  private final float[][] centroids;
   private final int[] ks;
   private transient NearestCentroid[] nearest;
 
@@ -32,14 +34,14 @@ public final class ProductAssigner implements Serializable {
             + ") expects " + ks[g] * subSpaces.width(g) + " centroid values, found " + centroids.get(g).length);
       }
     }
-    this.subSpaces = subSpaces;
-    this.centroids = List.copyOf(centroids);
+    this.froms = new int[ks.length];
+    this.widths = new int[ks.length];
+    for (int g = 0; g < ks.length; g++) {
+      froms[g] = subSpaces.from(g);
+      widths[g] = subSpaces.width(g);
+    }
+    this.centroids = centroids.toArray(new float[0][]);
     this.ks = ks.clone();
-  }
-
-  /** The groups. */
-  public SubSpaces subSpaces() {
-    return subSpaces;
   }
 
   /** Labels {@code [group][frame]} of {@code numFrames} frame-major {@code dim}-d frames. */
@@ -47,12 +49,16 @@ public final class ProductAssigner implements Serializable {
     if (nearest == null) {
       nearest = new NearestCentroid[ks.length];
       for (int g = 0; g < ks.length; g++) {
-        nearest[g] = new NearestCentroid(centroids.get(g), ks[g], subSpaces.width(g));
+        nearest[g] = new NearestCentroid(centroids[g], ks[g], widths[g]);
       }
     }
     short[][] out = new short[ks.length][];
     for (int g = 0; g < ks.length; g++) {
-      out[g] = nearest[g].assignShort(subSpaces.slice(frames, numFrames, dim, g), numFrames);
+      float[] slice = new float[numFrames * widths[g]];
+      for (int t = 0; t < numFrames; t++) {
+        System.arraycopy(frames, t * dim + froms[g], slice, t * widths[g], widths[g]);
+      }
+      out[g] = nearest[g].assignShort(slice, numFrames);
     }
     return out;
   }

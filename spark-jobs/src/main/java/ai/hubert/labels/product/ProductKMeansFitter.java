@@ -96,7 +96,8 @@ public final class ProductKMeansFitter {
           out[t * width + d] = values.get(t * dim + from + d);
         }
       }
-      return RowFactory.create(r.get(0), out, frames, width);
+      // a Scala Seq, as a deserialized array<float> is read back (getSeq) when Spark skips the encoder round trip
+      return RowFactory.create(r.get(0), scala.collection.immutable.ArraySeq.unsafeWrapArray(out), frames, width);
     }
   }
 }

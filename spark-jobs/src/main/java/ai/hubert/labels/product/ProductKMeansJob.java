@@ -96,7 +96,7 @@ public final class ProductKMeansJob {
           ",\"product\":\"%s\",\"group\":%d,\"subspace\":[%d,%d]}", name, g, subSpaces.from(g),
           subSpaces.from(g) + subSpaces.width(g)));
       new KMeansModelRecord(name + ".g" + g, featureSet, c.k(), c.dim(), c.centroids(), c.inertiaPerFrame(), c.frames(),
-          c.utterances(), params).save(store, dataset, false, Lineage.builder("kmeans")
+          c.utterances(), params).save(store, dataset, true, Lineage.builder("kmeans") // a failed earlier run may have left them
               .put("dataset", dataset)
               .put("model", name + ".g" + g)
               .put("product", name)
