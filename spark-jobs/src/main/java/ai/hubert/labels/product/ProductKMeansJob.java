@@ -113,7 +113,7 @@ public final class ProductKMeansJob {
 
     FrameFeaturizer featurizer = FrameFeaturizer.forFeatureSet(store, dataset, featureSet);
     subSpaces.requireWithin(featurizer.dim(), featureSet);
-    ProductAssigner assigner = new ProductAssigner(subSpaces, centroids, ks);
+    new ProductAssigner(subSpaces, centroids, ks); // validates shapes on the driver
     TableId audioTable = store.audio(dataset);
     Dataset<Row> audio = store.read(audioTable);
     long audioSnapshot = store.currentSnapshotId(audioTable);
@@ -125,11 +125,11 @@ public final class ProductKMeansJob {
     for (int g = 0; g < ks.length; g++) {
       schema = schema.add(LabelSchema.LABELS + "_" + g, DataTypes.BinaryType, false);
     }
-    Broadcast<ProductAssigner> shared = store.spark().sparkContext().broadcast(assigner,
-        scala.reflect.ClassTag$.MODULE$.apply(ProductAssigner.class));
+    Broadcast<float[][]> shared = store.spark().sparkContext().broadcast(centroids.toArray(new float[0][]),
+        scala.reflect.ClassTag$.MODULE$.apply(float[][].class));
     store.spark().sparkContext().setJobDescription("product k-means labels of " + dataset + " as " + members);
     Dataset<Row> all = audio.select(AudioSchema.UTT_ID, AudioSchema.INPUT_ORDER, AudioSchema.PCM)
-        .mapPartitions(new AssignPartition(featurizer, shared), Encoders.row(schema))
+        .mapPartitions(new AssignPartition(featurizer, subSpaces, ks, shared), Encoders.row(schema))
         .persist(StorageLevel.MEMORY_AND_DISK_SER());
     try {
       Row totals = all.agg(functions.count(functions.lit(1)),
@@ -177,16 +177,20 @@ public final class ProductKMeansJob {
   static final class AssignPartition implements MapPartitionsFunction<Row, Row> {
     private static final long serialVersionUID = 1L;
     private final FrameFeaturizer featurizer;
-    private final Broadcast<ProductAssigner> assigner;
+    private final SubSpaces subSpaces;
+    private final int[] ks;
+    private final Broadcast<float[][]> centroids;
 
-    AssignPartition(FrameFeaturizer featurizer, Broadcast<ProductAssigner> assigner) {
+    AssignPartition(FrameFeaturizer featurizer, SubSpaces subSpaces, int[] ks, Broadcast<float[][]> centroids) {
       this.featurizer = featurizer;
-      this.assigner = assigner;
+      this.subSpaces = subSpaces;
+      this.ks = ks;
+      this.centroids = centroids;
     }
 
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
-      ProductAssigner product = assigner.value();
+      ProductAssigner product = new ProductAssigner(subSpaces, List.of(centroids.value()), ks);
       int dim = featurizer.dim();
       int rate = featurizer.frameRateHz();
       return new Iterator<>() {

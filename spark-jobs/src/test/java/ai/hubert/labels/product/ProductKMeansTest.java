@@ -77,8 +77,8 @@ class ProductKMeansTest {
         .add("dim", DataTypes.IntegerType, false)
         .add("features", new ArrayType(DataTypes.FloatType, false), false);
 
-    List<KMeansCentroids> fitted = new ProductKMeansFitter(new KMeansFitter().setK(K).setSampleFraction(0.5).setSeed(3).setMaxIter(20),
-        subSpaces).fit(spark.createDataFrame(rows, schema).repartition(3));
+    List<KMeansCentroids> fitted = new ProductKMeansFitter(new KMeansFitter().setK(K).setSampleFraction(0.5).setSeed(3).setMaxIter(10).setInitSteps(1),
+        subSpaces).fit(spark.createDataFrame(rows, schema).repartition(2));
     assertEquals(3, fitted.size());
     List<float[]> centroids = new ArrayList<>();
     int[] ks = new int[3];
