@@ -41,7 +41,8 @@ final class BenchCommand implements Command {
         OptionSpec.value("frames", "N", "200000", "assign: frames per pass (split into utterances of 200-1600 frames)"),
         OptionSpec.value("ranks", "N", "2", "allreduce: ranks in the loopback ring"),
         OptionSpec.value("mb", "M", "100", "allreduce: megabytes of float32 per rank"),
-        OptionSpec.value("wire", "fp32|bf16", "fp32", "allreduce: element type on the wire"));
+        OptionSpec.value("wire", "fp32|bf16", "fp32", "allreduce: element type on the wire"),
+        OptionSpec.flag("no-overlap", "allreduce: reduce on the socket thread (the first version) instead of the reducer thread"));
   }
 
   @Override
@@ -90,7 +91,8 @@ final class BenchCommand implements Command {
         default -> throw new UsageException("bench allreduce: --wire expects fp32 or bf16, found '" + args.get("wire") + "'");
       };
       context.out().println(ai.hubert.training.collective.AllReduceBenchmark.run(ImportLabelsCommand.parseInt("ranks", args.get("ranks")),
-          ImportLabelsCommand.parseInt("mb", args.get("mb")), ImportLabelsCommand.parseInt("repetitions", args.get("repetitions")), wire)
+          ImportLabelsCommand.parseInt("mb", args.get("mb")), ImportLabelsCommand.parseInt("repetitions", args.get("repetitions")), wire,
+          ai.hubert.training.collective.RingOptions.DEFAULT_SEGMENT_BYTES, !args.flag("no-overlap"))
           .table());
       return 0;
     }

@@ -4,7 +4,6 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.hubert.audio.Pcm16;
 import ai.hubert.model.HubertModel;
 import ai.hubert.model.config.HubertConfig;
@@ -57,6 +56,8 @@ import org.apache.spark.sql.Row;
  */
 final class TrainTask implements Serializable {
   private static final long serialVersionUID = 2L;
+  /** The checkpoint file holding {@link RunInfo}. */
+  static final String RUN_INFO = "run.json";
 
   private final String configSource;
   private final String configText;
@@ -102,10 +103,7 @@ final class TrainTask implements Serializable {
     HubertConfig modelConfig = cfg.model();
     Engine engine = Engine.getInstance(); // loads libtorch
     RankDevice device = RankDevice.select(cfg.useGpu(), scala.jdk.javaapi.CollectionConverters.asJava(context.resources()),
-        engine.getGpuCount());
-    if (device.gpu() < 0) {
-      JniUtils.setNumThreads(Math.max(1, cfg.cpusPerTask())); // one libtorch pool per process: cores per rank
-    }
+        cfg.useGpu() ? engine.getGpuCount() : 0); // no CUDA probe (and its warnings) on CPU ranks
     List<Utterance> shard = new ArrayList<>();
     while (rows.hasNext()) {
       Row r = rows.next();
@@ -124,6 +122,10 @@ final class TrainTask implements Serializable {
     CheckpointStore checkpoints = CheckpointStore.open(runUri, hadoopConf);
     List<String> out = new ArrayList<>();
     Path scratch = null;
+    boolean cpuThreads = device.gpu() < 0;
+    if (cpuThreads) {
+      LibtorchThreads.acquire(Math.max(1, cfg.cpusPerTask())); // one libtorch pool per process: cores per rank
+    }
     try (Collective ring = TcpRingAllReduce.open(context, secret, RingOptions.defaults());
          NDManager root = NDManager.newBaseManager(device.djl())) {
       scratch = Files.createTempDirectory("hubert-train-rank" + ring.rank() + "-");
@@ -147,6 +149,10 @@ final class TrainTask implements Serializable {
         model = HubertModel.create(root, modelConfig, cfg.seed());
       } else {
         Path local = checkpoints.download(last, scratch.resolve("resume"));
+        if (!Files.isRegularFile(local.resolve(RUN_INFO))) {
+          throw new IllegalArgumentException("Cannot resume from checkpoint " + last + ": it has no " + RUN_INFO
+              + " (written before checkpoints recorded their run); use a new --run-dir");
+        }
         RunInfo saved = RunInfo.fromJson(Files.readString(local.resolve(RUN_INFO), StandardCharsets.UTF_8));
         info.checkResumableFrom(saved, last);
         model = TrainingCheckpoint.loadModel(root, local);
@@ -256,6 +262,9 @@ final class TrainTask implements Serializable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {
+      if (cpuThreads) {
+        LibtorchThreads.release();
+      }
       if (scratch != null) {
         try {
           deleteRecursively(scratch);
@@ -266,8 +275,6 @@ final class TrainTask implements Serializable {
     }
     return out;
   }
-
-  static final String RUN_INFO = "run.json";
 
   /** Fails this task as the recovery tests ask: an exception, or the whole executor JVM dies (as under kill -9). */
   private void failInjected() {

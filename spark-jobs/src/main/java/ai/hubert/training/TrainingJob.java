@@ -182,7 +182,19 @@ public final class TrainingJob {
         false, strings), strings)
         // A failed barrier ResultStage aborts the job; a barrier ShuffleMapStage is retried (XGBoost4J-Spark's trick).
         .repartition(1);
-    List<String> lines = new ArrayList<>(progress.collect());
+    // On a cluster rank 0 prints to its executor's log; the driver's console follows the accumulators instead.
+    DriverProgressListener console = spark.sparkContext().isLocal() ? null : new DriverProgressListener(System.out, cfg.maxUpdate());
+    if (console != null) {
+      spark.sparkContext().addSparkListener(console);
+    }
+    List<String> lines;
+    try {
+      lines = new ArrayList<>(progress.collect());
+    } finally {
+      if (console != null) {
+        spark.sparkContext().removeSparkListener(console);
+      }
+    }
     try {
       return new Summary(lines, checkpoints.uri(), checkpoints.latest(), (System.nanoTime() - start) / 1e9, metrics.lastUpdate(),
           metrics.audioSeconds());

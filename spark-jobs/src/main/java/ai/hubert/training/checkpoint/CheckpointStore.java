@@ -50,19 +50,27 @@ public final class CheckpointStore {
   private final Path run;
   private final FileSystem fs;
   private final Configuration conf;
+  private final boolean atomicRename;
 
-  private CheckpointStore(Path run, FileSystem fs, Configuration conf) {
+  private CheckpointStore(Path run, FileSystem fs, Configuration conf, boolean atomicRename) {
     this.run = run;
     this.fs = fs;
     this.conf = conf;
+    this.atomicRename = atomicRename;
   }
 
   /** Opens the run folder {@code runUri} (a Hadoop URI or a local path) with the given Hadoop configuration. */
   public static CheckpointStore open(String runUri, Configuration conf) {
+    String scheme = new Path(runUri).toUri().getScheme();
+    return open(runUri, conf, scheme == null || !OBJECT_STORES.contains(scheme.toLowerCase(java.util.Locale.ROOT)));
+  }
+
+  /** Opens {@code runUri} publishing by renames or (false) as on an object store; tests use the latter on local disk. */
+  static CheckpointStore open(String runUri, Configuration conf, boolean atomicRename) {
     try {
       Path p = new Path(runUri);
       FileSystem fs = p.getFileSystem(conf);
-      return new CheckpointStore(fs.makeQualified(p), fs, conf);
+      return new CheckpointStore(fs.makeQualified(p), fs, conf, atomicRename);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot open checkpoint folder " + runUri + ": " + e.getMessage(), e);
     }
@@ -70,7 +78,7 @@ public final class CheckpointStore {
 
   /** Opens {@code runUri} with a configuration made of {@code entries} (e.g. the driver's, shipped to an executor). */
   public static CheckpointStore open(String runUri, Map<String, String> entries) {
-    Configuration conf = new Configuration(false);
+    Configuration conf = new Configuration(); // defaults (e.g. fs.AbstractFileSystem.*.impl) under the shipped entries
     entries.forEach(conf::set);
     return open(runUri, conf);
   }
@@ -82,8 +90,7 @@ public final class CheckpointStore {
 
   /** Whether checkpoints here are published by renames (true) or by the pointer PUT alone (object stores). */
   public boolean atomicRename() {
-    String scheme = run.toUri().getScheme();
-    return scheme == null || !OBJECT_STORES.contains(scheme.toLowerCase(java.util.Locale.ROOT));
+    return atomicRename;
   }
 
   /**

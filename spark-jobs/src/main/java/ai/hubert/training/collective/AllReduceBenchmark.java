@@ -147,6 +147,11 @@ public final class AllReduceBenchmark {
    * keeps {@link RingOptions#DEFAULT_SEGMENT_BYTES}).
    */
   public static Result run(int ranks, int megabytes, int repetitions, Wire wire, int segmentBytes) {
+    return run(ranks, megabytes, repetitions, wire, segmentBytes, true);
+  }
+
+  /** As {@link #run(int, int, int, Wire, int)}, reducing on the reducer thread ({@code overlap}) or the socket thread. */
+  public static Result run(int ranks, int megabytes, int repetitions, Wire wire, int segmentBytes, boolean overlap) {
     if (ranks < 2) {
       throw new IllegalArgumentException("ranks must be at least 2 but was " + ranks);
     }
@@ -167,7 +172,7 @@ public final class AllReduceBenchmark {
     long bytes = 4L * floats;
     long linkBytes = (long) Math.ceil(bytes * busFactor(ranks));
     Timing allReduce = timeAllReduce(ranks, floats, repetitions,
-        RingOptions.defaults().withTimeout(TIMEOUT).withWire(wire).withSegmentBytes(segmentBytes));
+        RingOptions.defaults().withTimeout(TIMEOUT).withWire(wire).withSegmentBytes(segmentBytes).withOverlapReduce(overlap));
     Timing raw = timeRawRing(ranks, linkBytes, repetitions);
     return new Result(ranks, bytes, wire, segmentBytes, repetitions, linkBytes, allReduce, raw,
         Runtime.getRuntime().availableProcessors());
@@ -418,15 +423,20 @@ public final class AllReduceBenchmark {
     Wire wire = Wire.FP32;
     int segmentBytes = RingOptions.DEFAULT_SEGMENT_BYTES;
     boolean kernels = false;
+    boolean overlap = true;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       if (a.equals("-h") || a.equals("--help")) {
         System.out.println("usage: AllReduceBenchmark [--ranks N (2)] [--mb M (100)] [--repetitions R (5)] [--wire fp32|bf16]"
-            + " [--segment-kb K (1024)] [--kernels]");
+            + " [--segment-kb K (1024)] [--kernels] [--no-overlap]");
         return;
       }
       if (a.equals("--kernels")) {
         kernels = true;
+        continue;
+      }
+      if (a.equals("--no-overlap")) {
+        overlap = false;
         continue;
       }
       if (i + 1 >= args.length) {
@@ -457,6 +467,6 @@ public final class AllReduceBenchmark {
     if (kernels) {
       System.out.print(AllReduceKernels.measure((int) Math.min(Integer.MAX_VALUE, mb * 1_000_000L / 4), segmentBytes));
     }
-    System.out.print(run(ranks, mb, reps, wire, segmentBytes).table());
+    System.out.print(run(ranks, mb, reps, wire, segmentBytes, overlap).table());
   }
 }

@@ -1,6 +1,7 @@
 package ai.hubert.training.collective;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.ShortBuffer;
 import java.util.List;
@@ -12,11 +13,14 @@ import java.util.List;
  */
 final class FlatFloats {
   private final FloatBuffer[] parts;
+  /** Little-endian byte views of the parts (same memory), or null where none can be had. */
+  private final ByteBuffer[] bytes;
   private final long[] starts;
   private final long length;
 
   FlatFloats(List<FloatBuffer> buffers, boolean writable) {
     parts = new FloatBuffer[buffers.size()];
+    bytes = new ByteBuffer[buffers.size()];
     starts = new long[buffers.size()];
     long total = 0;
     for (int i = 0; i < parts.length; i++) {
@@ -28,6 +32,7 @@ final class FlatFloats {
         throw new IllegalArgumentException("buffer " + i + " is read-only; the result is written in place");
       }
       parts[i] = b.slice();
+      bytes[i] = DirectBytes.of(parts[i]);
       starts[i] = total;
       total += parts[i].remaining();
     }
@@ -96,6 +101,22 @@ final class FlatFloats {
         src.position(src.position() + 2 * n);
       }
     });
+  }
+
+  /**
+   * Elements [off, off+len) as a little-endian byte buffer over the caller's memory (for reading and writing in place),
+   * or null when they span parts or the part has no byte view (heap or big-endian buffers).
+   */
+  ByteBuffer view(long off, int len) {
+    int p = locate(off);
+    if (len == 0 || bytes[p] == null) {
+      return null;
+    }
+    int at = (int) (off - starts[p]);
+    if (at + len > parts[p].limit()) {
+      return null;
+    }
+    return bytes[p].duplicate().limit(4 * (at + len)).position(4 * at).slice().order(ByteOrder.LITTLE_ENDIAN);
   }
 
   /** A run of elements inside one part: {@code part[at, at+n)}. */

@@ -16,8 +16,15 @@ final class RingAllReduceSchedule implements RingSchedule {
   private final Wire wire;
   private final int segments;
   private final int steps;
+  private final boolean inPlace;
 
   RingAllReduceSchedule(FlatFloats data, int rank, int n, Wire wire, int segmentElements) {
+    this(data, rank, n, wire, segmentElements, true);
+  }
+
+  /** {@code inPlace}: send and all-gather fp32 segments straight from/into the caller's buffers where possible. */
+  RingAllReduceSchedule(FlatFloats data, int rank, int n, Wire wire, int segmentElements, boolean inPlace) {
+    this.inPlace = inPlace;
     this.data = data;
     this.rank = rank;
     this.n = n;
@@ -83,6 +90,29 @@ final class RingAllReduceSchedule implements RingSchedule {
     // first all-gather step: this rank's fully reduced chunk; with BF16 keep the rounded value so
     // that every rank ends with the same numbers
     data.encode(segmentStart(c, k), segmentLength(c, k), dst, wire, g == n - 1);
+  }
+
+  /** fp32 segments go out straight from the caller's buffer, except the BF16 write-back case handled by fill. */
+  @Override
+  public ByteBuffer sendView(int i) {
+    if (!inPlace || wire != Wire.FP32) {
+      return null;
+    }
+    int c = sendChunk(i / segments);
+    int k = i % segments;
+    return data.view(segmentStart(c, k), segmentLength(c, k));
+  }
+
+  /** All-gather segments in fp32 are final values: they are read straight into the caller's buffer. */
+  @Override
+  public ByteBuffer recvView(int i) {
+    int g = i / segments;
+    if (!inPlace || wire != Wire.FP32 || g < n - 1) {
+      return null;
+    }
+    int c = recvChunk(g);
+    int k = i % segments;
+    return data.view(segmentStart(c, k), segmentLength(c, k));
   }
 
   @Override

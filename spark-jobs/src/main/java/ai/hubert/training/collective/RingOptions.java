@@ -21,12 +21,32 @@ public final class RingOptions implements Serializable {
   private final int segmentBytes;
   private final Wire wire;
   private final int socketBufferBytes;
+  private final boolean overlapReduce;
 
   private RingOptions(long timeoutMillis, int segmentBytes, Wire wire, int socketBufferBytes) {
+    this(timeoutMillis, segmentBytes, wire, socketBufferBytes, true);
+  }
+
+  private RingOptions(long timeoutMillis, int segmentBytes, Wire wire, int socketBufferBytes, boolean overlapReduce) {
     this.timeoutMillis = timeoutMillis;
     this.segmentBytes = segmentBytes;
     this.wire = wire;
     this.socketBufferBytes = socketBufferBytes;
+    this.overlapReduce = overlapReduce;
+  }
+
+  /**
+   * Whether all-reduces of 1 MB and more reduce received segments on a separate reducer thread while the event loop
+   * keeps reading and writing, and send (and all-gather) fp32 segments straight from (into) the caller's direct
+   * little-endian buffers (default true); false reduces on the event-loop thread between reads and writes and copies
+   * every segment (the first version, kept for the benchmark's before/after comparison).
+   */
+  public RingOptions withOverlapReduce(boolean value) {
+    return new RingOptions(timeoutMillis, segmentBytes, wire, socketBufferBytes, value);
+  }
+
+  public boolean overlapReduce() {
+    return overlapReduce;
   }
 
   /** 300 s timeout, 1 MiB segments, float32 on the wire, 4 MiB socket buffers. */
@@ -42,7 +62,7 @@ public final class RingOptions implements Serializable {
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("timeout must be positive but was " + timeout);
     }
-    return new RingOptions(timeout.toMillis(), segmentBytes, wire, socketBufferBytes);
+    return new RingOptions(timeout.toMillis(), segmentBytes, wire, socketBufferBytes, overlapReduce);
   }
 
   /** Bytes per pipelined segment, at least 1024; each rank holds two segment buffers. */
@@ -50,7 +70,7 @@ public final class RingOptions implements Serializable {
     if (bytes < 1024) {
       throw new IllegalArgumentException("segment bytes must be at least 1024 but was " + bytes);
     }
-    return new RingOptions(timeoutMillis, bytes & ~3, wire, socketBufferBytes);
+    return new RingOptions(timeoutMillis, bytes & ~3, wire, socketBufferBytes, overlapReduce);
   }
 
   /** The all-reduce wire format; see {@link Wire} for the precision cost of BF16. */
@@ -58,7 +78,7 @@ public final class RingOptions implements Serializable {
     if (value == null) {
       throw new IllegalArgumentException("wire must not be null");
     }
-    return new RingOptions(timeoutMillis, segmentBytes, value, socketBufferBytes);
+    return new RingOptions(timeoutMillis, segmentBytes, value, socketBufferBytes, overlapReduce);
   }
 
   /** Requested SO_SNDBUF/SO_RCVBUF; 0 keeps the operating system's default. */
@@ -66,7 +86,7 @@ public final class RingOptions implements Serializable {
     if (bytes < 0) {
       throw new IllegalArgumentException("socket buffer bytes must be >= 0 but was " + bytes);
     }
-    return new RingOptions(timeoutMillis, segmentBytes, wire, bytes);
+    return new RingOptions(timeoutMillis, segmentBytes, wire, bytes, overlapReduce);
   }
 
   public Duration timeout() {
@@ -88,6 +108,6 @@ public final class RingOptions implements Serializable {
   @Override
   public String toString() {
     return "RingOptions{timeout=" + timeoutMillis + " ms, segment=" + segmentBytes + " B, wire=" + wire
-        + ", socketBuffer=" + socketBufferBytes + " B}";
+        + ", socketBuffer=" + socketBufferBytes + " B, overlapReduce=" + overlapReduce + "}";
   }
 }

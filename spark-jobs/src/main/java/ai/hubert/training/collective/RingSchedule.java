@@ -24,4 +24,20 @@ interface RingSchedule {
 
   /** Consumes exactly {@code recvBytes(i)} bytes of item i from src. */
   void consume(int i, ByteBuffer src);
+
+  /**
+   * Send item i's bytes as they lie in the caller's memory (a view to write straight from, no copy), or null when the
+   * item must be {@link #fill filled} into a buffer.
+   */
+  default ByteBuffer sendView(int i) {
+    return null;
+  }
+
+  /**
+   * Where received item i can be read straight into its final place (then it needs no {@link #consume}), or null when it
+   * must be received into a buffer and consumed.
+   */
+  default ByteBuffer recvView(int i) {
+    return null;
+  }
 }

@@ -41,6 +41,32 @@ class TcpRingAllReduceTest {
     }
   }
 
+  /** The reducer thread changes who adds, not the order of the additions: the results are bitwise those of the inline loop. */
+  @ParameterizedTest
+  @ValueSource(ints = {2, 3})
+  void reducingOnTheReducerThreadGivesBitwiseTheInlineResult(int n) {
+    float[][] inputs = random(n, 3_000_017, 5 * n);
+    List<float[]> results = new java.util.ArrayList<>();
+    for (boolean overlap : new boolean[] {true, false}) {
+      List<TcpRingAllReduce> ranks = LocalRing.open(n, OPTIONS.withOverlapReduce(overlap));
+      try {
+        List<FloatBuffer> out = LocalRing.onEach(ranks, c -> {
+          FloatBuffer b = direct(inputs[c.rank()]);
+          c.allReduceSum(b);
+          c.allReduceSum(b); // a second operation on the same ring reuses the reducer and its buffers
+          return b;
+        });
+        checkIdentical(out, "overlap=" + overlap);
+        float[] r = new float[out.get(0).remaining()];
+        out.get(0).get(0, r);
+        results.add(r);
+      } finally {
+        ranks.forEach(TcpRingAllReduce::close);
+      }
+    }
+    org.junit.jupiter.api.Assertions.assertArrayEquals(results.get(1), results.get(0));
+  }
+
   @ParameterizedTest
   @ValueSource(ints = {2, 3, 4})
   void bf16WireStaysWithinTheDocumentedBound(int n) {

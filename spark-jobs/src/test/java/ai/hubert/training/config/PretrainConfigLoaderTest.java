@@ -200,6 +200,23 @@ class PretrainConfigLoaderTest {
     }
 
     @Test
+    void totalNumUpdateDefaultsToMaxUpdateAndMayOnlyExceedIt() throws Exception {
+        String t = tinyText();
+        assertEquals(200, PretrainConfigLoader.parse("t.yaml", t, List.of()).totalNumUpdate());
+        PretrainConfig stopped = PretrainConfigLoader.parse("t.yaml", t,
+                List.of("optimization.max_update=50", "lr_scheduler.total_num_update=200"));
+        assertEquals(50, stopped.maxUpdate());
+        assertEquals(200, stopped.totalNumUpdate(), "the schedule of the whole run, stopped at 50");
+        assertEquals(200, stopped.toBuilder().build().totalNumUpdate());
+        assertEquals(200, stopped.toBuilder().maxUpdate(80).build().totalNumUpdate(), "an explicit value is kept");
+        assertEquals(80, PretrainConfigLoader.parse("t.yaml", t, List.of()).toBuilder().maxUpdate(80).build().totalNumUpdate(),
+                "a defaulted value follows max_update");
+        ConfigException e = fails(t, "lr_scheduler.total_num_update=100");
+        assertEquals("lr_scheduler.total_num_update", e.path());
+        assertTrue(e.getMessage().contains("optimization.max_update=200"), e.getMessage());
+    }
+
+    @Test
     void rangesAreChecked() throws Exception {
         String t = tinyText();
         assertEquals("optimization.lr", fails(edit(t, "lr: [", "  lr: [0.0]")).path());
