@@ -12,6 +12,14 @@ import java.util.Locale;
 public record ProgressLine(long update, int epoch, double lossMaskedBits, double accMasked, double accUnmasked, double lr,
     double gradNorm, long maskedFrames, double audioSecondsPerSecond, double allReduceShare, double wallSeconds,
     long resumedFrom, int attempt, double[] setLossMaskedBits, double[] setAccMasked) {
+  /** A line of a model with one label set (its per-set values are the totals). */
+  public ProgressLine(long update, int epoch, double lossMaskedBits, double accMasked, double accUnmasked, double lr,
+      double gradNorm, long maskedFrames, double audioSecondsPerSecond, double allReduceShare, double wallSeconds,
+      long resumedFrom, int attempt) {
+    this(update, epoch, lossMaskedBits, accMasked, accUnmasked, lr, gradNorm, maskedFrames, audioSecondsPerSecond,
+        allReduceShare, wallSeconds, resumedFrom, attempt, new double[] {lossMaskedBits}, new double[] {accMasked});
+  }
+
   /** The run folder's progress file: one JSON object per logged update, every attempt appended. */
   public static final String FILE = "progress.jsonl";
   /** TSV header of {@link #tsv()}. */
