@@ -127,6 +127,8 @@ public final class FeatureStore {
     if (!exists(table)) {
       return List.of();
     }
+    // the catalog may cache the table's metadata: a tag just published by another Table instance would be missed
+    spark.catalog().refreshTable(table.qualified());
     List<String> tags = new ArrayList<>();
     for (Row r : spark.sql("SELECT name FROM " + table.qualified() + ".refs WHERE type = 'TAG' ORDER BY snapshot_id").collectAsList()) {
       tags.add(r.getString(0));

@@ -39,7 +39,7 @@ public final class HubertModel implements AutoCloseable {
 
     /** Key of the mask embedding. */
     public static final String MASK_EMB = "mask_emb";
-    /** Key of the label embeddings (C x final_dim). */
+    /** Key of the label embeddings (C x final_dim; with several label sets their tables stacked in set order). */
     public static final String LABEL_EMBS = "label_embs_concat";
 
     private final HubertConfig config;
@@ -85,8 +85,8 @@ public final class HubertModel implements AutoCloseable {
             layout.put("post_extract_proj.bias", new Shape(config.embedDim()));
         }
         new TransformerEncoder(config).declare(layout);
-        layout.put("final_proj.weight", new Shape(config.finalDim(), config.embedDim()));
-        layout.put("final_proj.bias", new Shape(config.finalDim()));
+        layout.put("final_proj.weight", new Shape(config.finalProjDim(), config.embedDim()));
+        layout.put("final_proj.bias", new Shape(config.finalProjDim()));
         layout.put(LABEL_EMBS, new Shape(config.numClasses(), config.finalDim()));
         return layout;
     }

@@ -25,9 +25,10 @@ public final class HubertCli {
   public HubertCli(PrintStream out, PrintStream err) {
     this.out = out;
     this.err = err;
-    for (Command c : List.of(new IngestCommand(), new MfccCommand(), new ExportFeaturesCommand(), new ExtractFeaturesCommand(), new ExportCheckpointCommand(), new KMeansCommand(),
-        new LabelCommand(), new ExportLabelsCommand(),
-        new ImportLabelsCommand(), new EvaluateLabelsCommand(), new TrainCommand(), new RelabelCommand(), new StoreCommand(), new BenchCommand(), new DemoCommand())) {
+    for (Command c : List.of(new IngestCommand(), new MfccCommand(), new ExportFeaturesCommand(), new ExtractFeaturesCommand(), new ExportCheckpointCommand(),
+        new KMeansCommand(), new ProductKMeansCommand(), new LabelCommand(), new ExportLabelsCommand(),
+        new ImportLabelsCommand(), new EvaluateLabelsCommand(), new TrainCommand(), new RelabelCommand(), new AblationCommand(), new StoreCommand(),
+        new BenchCommand(), new DemoCommand())) {
       commands.put(c.name(), c);
     }
   }

@@ -90,11 +90,11 @@ final class TrainTask implements Serializable {
     this.metrics = metrics;
   }
 
-  /** One utterance of this rank's shard. */
-  private record Utterance(String id, byte[] pcm, int[] labels) {}
+  /** One utterance of this rank's shard; labels per label set. */
+  private record Utterance(String id, byte[] pcm, int[][] labels) {}
 
-  /** A batch decoded and cropped for the model (by the prefetch thread). */
-  private record Decoded(Batch batch, float[] audio, int[][] labels) {}
+  /** A batch decoded and cropped for the model (by the prefetch thread); labels per label set. */
+  private record Decoded(Batch batch, float[] audio, List<int[][]> labels) {}
 
   /** Trains on this partition's rows (utt_id, pcm, labels); returns progress lines (rank 0) as TSV. */
   List<String> run(java.util.Iterator<Row> rows) {
@@ -107,7 +107,15 @@ final class TrainTask implements Serializable {
     List<Utterance> shard = new ArrayList<>();
     while (rows.hasNext()) {
       Row r = rows.next();
-      shard.add(new Utterance(r.getString(0), (byte[]) r.get(1), LabelSchema.unpack((byte[]) r.get(2))));
+      int[][] labels = new int[r.size() - 2][];
+      for (int i = 0; i < labels.length; i++) {
+        labels[i] = LabelSchema.unpack((byte[]) r.get(2 + i));
+      }
+      if (labels.length != modelConfig.numLabelSets()) {
+        throw new IllegalStateException("Utterance " + r.getString(0) + " has " + labels.length + " label columns but the model "
+            + "predicts " + modelConfig.numLabelSets() + " label set(s)");
+      }
+      shard.add(new Utterance(r.getString(0), (byte[]) r.get(1), labels));
     }
     RunInfo info = new RunInfo(configSource, configText, overrides, dataset, labelSet, cfg.seed(), cfg.worldSize(), codeVersion,
         RunInfo.RNG);
@@ -126,7 +134,7 @@ final class TrainTask implements Serializable {
       int[] labelLengths = new int[shard.size()];
       for (int i = 0; i < shard.size(); i++) {
         lengths[i] = shard.get(i).pcm().length / 2;
-        labelLengths[i] = shard.get(i).labels().length;
+        labelLengths[i] = shard.get(i).labels()[0].length;
       }
       BatchPlan plan = BatchPlanner.of(cfg).plan(lengths, labelLengths);
 
@@ -153,7 +161,7 @@ final class TrainTask implements Serializable {
       }
       long resumedFrom = position.updates();
       PretrainForward forward = new PretrainForward(model);
-      ProgressWindow window = new ProgressWindow();
+      ProgressWindow window = new ProgressWindow(modelConfig.numLabelSets());
       long started = System.nanoTime();
       int epoch = position.epoch();
       int next = position.nextBatch();
@@ -167,7 +175,7 @@ final class TrainTask implements Serializable {
         List<Batch> ahead = new ArrayList<>();
         groups.subList(Math.min(next, steps), steps).forEach(ahead::addAll);
         try (Prefetcher<Batch, Decoded> decoded = new Prefetcher<>("hubert-prefetch-rank" + rank, ahead.iterator(),
-            b -> decode(shard, b), 2 * cfg.updateFreq(epoch))) {
+            b -> decode(shard, b, modelConfig), 2 * cfg.updateFreq(epoch))) {
           for (int g = next; g < steps && step.numUpdates() < cfg.maxUpdate(); g++) {
             long update = step.numUpdates();
             if (failAtUpdate >= 0 && update == failAtUpdate && context.stageAttemptNumber() == 0 && rank == 1 % ring.worldSize()) {
@@ -176,7 +184,7 @@ final class TrainTask implements Serializable {
             long stepStart = System.nanoTime();
             long localFrames = 0;
             long localSamples = 0;
-            double[] local = new double[6];
+            double[] local = new double[ProgressWindow.size(modelConfig.numLabelSets())];
             List<Batch> group = groups.get(g);
             for (int b = 0; b < group.size(); b++) {
               Decoded d = decoded.next();
@@ -185,12 +193,21 @@ final class TrainTask implements Serializable {
               PretrainMetrics m = forwardBackward(model, forward, d, cfg, rank, update, seed);
               localFrames += m.sampleSize();
               localSamples += (long) d.batch().size() * d.batch().cropLength();
-              local[0] += m.lossMasked() * m.sampleSize();
-              local[1] += m.sampleSize();
+              // masked-frame loss in bits per masked frame whatever the loss weights (sample_size counts unmasked frames
+              // too when pred_nomask_weight > 0); a skipped masked loss (skip_masked) counts as 0
+              long maskedFrames = m.countMasked() / Math.max(1, m.labelSets().size());
+              local[0] += Double.isNaN(m.lossMasked()) ? 0 : m.lossMasked() * m.sampleSize();
+              local[1] += maskedFrames;
               local[2] += m.correctMasked();
               local[3] += m.countMasked();
               local[4] += m.correctUnmasked();
               local[5] += m.countUnmasked();
+              for (int set = 0; set < m.labelSets().size(); set++) {
+                var one = m.labelSets().get(set);
+                local[6 + 3 * set] += Double.isNaN(one.lossMasked()) ? 0 : one.lossMasked() * m.sampleSize();
+                local[7 + 3 * set] += one.correctMasked();
+                local[8 + 3 * set] += one.countMasked();
+              }
             }
             long reduceStart = System.nanoTime();
             long frames = ring.allReduceSum(localFrames);
@@ -280,19 +297,39 @@ final class TrainTask implements Serializable {
     return o.toString();
   }
 
-  private Decoded decode(List<Utterance> shard, Batch b) {
+  private Decoded decode(List<Utterance> shard, Batch b, HubertConfig model) {
     int n = b.size();
     int len = b.cropLength();
     float[] audio = new float[n * len];
-    int[][] labels = new int[n][b.labelLength()];
     for (int i = 0; i < n; i++) {
       Utterance u = shard.get(b.utterances()[i]);
       Pcm16.toFloat(u.pcm(), (int) b.cropStarts()[i], audio, i * len, len); // only the crop, not the utterance
-      for (int t = 0; t < labels[i].length; t++) {
-        labels[i][t] = u.labels()[b.labelStarts()[i] + t] + classOffset;
-      }
     }
-    return new Decoded(b, audio, labels);
+    List<int[][]> sets = new ArrayList<>();
+    for (int set = 0; set < model.numLabelSets(); set++) {
+      int[] starts = b.labelStarts();
+      int length = b.labelLength();
+      int rate = model.labelSetRates().get(set);
+      if (set > 0 && rate != model.labelRate()) { // the batch plan cropped at the first set's rate: crop this one at its own
+        double s2f = (double) rate / model.sampleRate();
+        starts = new int[n];
+        length = (int) Math.rint(len * s2f);
+        for (int i = 0; i < n; i++) {
+          starts[i] = (int) Math.rint(b.cropStarts()[i] * s2f);
+          length = Math.min(length, shard.get(b.utterances()[i]).labels()[set].length - starts[i]);
+        }
+        length = Math.max(0, length);
+      }
+      int[][] labels = new int[n][length];
+      for (int i = 0; i < n; i++) {
+        int[] source = shard.get(b.utterances()[i]).labels()[set];
+        for (int t = 0; t < length; t++) {
+          labels[i][t] = source[starts[i] + t] + classOffset;
+        }
+      }
+      sets.add(labels);
+    }
+    return new Decoded(b, audio, sets);
   }
 
   private static PretrainMetrics forwardBackward(HubertModel model, PretrainForward forward, Decoded d, PretrainConfig cfg, int rank,

@@ -1,5 +1,6 @@
 package ai.hubert.training;
 
+import ai.hubert.labels.LabelEnsembles;
 import ai.hubert.store.AudioSchema;
 import ai.hubert.store.CodeVersion;
 import ai.hubert.store.FeatureStore;
@@ -55,11 +56,44 @@ public final class TrainingJob {
   public record Summary(List<String> progress, String runDir, String lastCheckpoint, double wallSeconds, long lastUpdate,
       double audioSeconds) {
     public void print(PrintStream out) {
-      out.println(ProgressLine.COLUMNS);
+      out.println(ProgressLine.columns(progress.isEmpty() ? 1 : Math.max(1, (progress.get(0).split("\t").length - 12) / 2)));
       progress.forEach(out::println);
       out.printf(Locale.ROOT, "checkpoint %s (update %d, %.0f audio seconds in the final attempt, wall time %.1f s)%n",
           lastCheckpoint, lastUpdate, audioSeconds, wallSeconds);
     }
+  }
+
+  /**
+   * The config for several label sets: each set's k and rate come from its lineage; a config that already lists
+   * {@code hubert.num_clusters} per set must agree, one that names a single K gets the per-set values as overrides
+   * (which the ranks parse too).
+   */
+  private PretrainConfig withLabelSets(Path configFile, String text, List<String> overrides, PretrainConfig cfg, String ds,
+      List<String> tags) {
+    List<Integer> ks = new ArrayList<>();
+    List<Integer> rates = new ArrayList<>();
+    for (String t : tags) {
+      Lineage l = store.labelSetLineage(ds, t);
+      ks.add(Integer.parseInt(l.get("k")));
+      rates.add(Integer.parseInt(l.get("label-rate-hz")));
+    }
+    List<Integer> classes = new ArrayList<>();
+    ks.forEach(k -> classes.add(k + 4));
+    if (cfg.model().numLabelSets() > 1) {
+      if (!cfg.model().labelSetClasses().equals(classes) || !cfg.model().labelSetRates().equals(rates)) {
+        throw new IllegalArgumentException("Cannot train on label sets " + tags + " (k " + ks + " at " + rates + " Hz): "
+            + configFile + " describes label sets of " + cfg.model().labelSetClasses() + " classes at "
+            + cfg.model().labelSetRates() + " Hz; expected k + 4 classes per set and the sets' own rates");
+      }
+      return cfg;
+    }
+    if (rates.get(0) != cfg.labelRate()) {
+      throw new IllegalArgumentException("Cannot train on label sets " + tags + ": the first, " + tags.get(0) + ", is at "
+          + rates.get(0) + " Hz but " + configFile + " says model.label_rate " + cfg.labelRate());
+    }
+    overrides.add("hubert.num_clusters=" + ks.toString().replace(" ", ""));
+    overrides.add("hubert.label_rates=" + rates.toString().replace(" ", ""));
+    return PretrainConfigLoader.parse(configFile.toString(), text, overrides);
   }
 
   /** {@link #run(Path, List, String, String, String, int, Fault)} with a local run folder and task-exception faults. */
@@ -86,23 +120,33 @@ public final class TrainingJob {
     }
     PretrainConfig cfg = PretrainConfigLoader.parse(configFile.toString(), text, overrides);
     String ds = dataset != null ? dataset : cfg.dataset();
-    String tag = labelSet != null ? labelSet : cfg.labelSet();
-    if (ds == null || tag == null) {
+    List<String> names = labelSet != null ? List.of(labelSet.split(",")) : cfg.labelSets();
+    if (ds == null || names.isEmpty()) {
       throw new IllegalArgumentException("Cannot train: no dataset or label set; give --dataset and --label-set or hubert.dataset "
           + "and hubert.label_set in " + configFile);
     }
-    Lineage labels = store.labelSetLineage(ds, tag);
-    int labelRate = Integer.parseInt(labels.get("label-rate-hz"));
-    if (labelRate != cfg.labelRate()) {
-      throw new IllegalArgumentException("Cannot train on label set " + tag + ": it is at " + labelRate + " Hz but " + configFile
-          + " says task.label_rate " + cfg.labelRate());
-    }
-    int k = Integer.parseInt(labels.get("k"));
-    int classes = cfg.model().numClasses();
-    int offset = classes - k;
-    if (offset != 0 && offset != 4) {
-      throw new IllegalArgumentException("Cannot train on label set " + tag + " (k=" + k + "): the model has " + classes
-          + " classes; expected k (raw labels) or k + 4 (fairseq's dictionary with 4 special symbols)");
+    List<String> tags = LabelEnsembles.resolve(store, ds, names);
+    String tag = String.join(",", tags);
+    overrides = new ArrayList<>(overrides);
+    int offset;
+    if (tags.size() == 1) {
+      Lineage labels = store.labelSetLineage(ds, tag);
+      int labelRate = Integer.parseInt(labels.get("label-rate-hz"));
+      if (labelRate != cfg.labelRate()) {
+        throw new IllegalArgumentException("Cannot train on label set " + tag + ": it is at " + labelRate + " Hz but " + configFile
+            + " says task.label_rate " + cfg.labelRate());
+      }
+      int k = Integer.parseInt(labels.get("k"));
+      int classes = cfg.model().numClasses();
+      offset = classes - k;
+      if (cfg.model().numLabelSets() != 1 || (offset != 0 && offset != 4)) {
+        throw new IllegalArgumentException("Cannot train on label set " + tag + " (k=" + k + "): the model has " + classes
+            + " classes in " + cfg.model().numLabelSets() + " label set(s); expected one set of k (raw labels) or k + 4 "
+            + "(fairseq's dictionary with 4 special symbols)");
+      }
+    } else {
+      offset = 4; // fairseq: one Dictionary per label set, 4 specials before the K symbols
+      cfg = withLabelSets(configFile, text, overrides, cfg, ds, tags);
     }
     int world = cfg.worldSize();
     SparkSession spark = store.spark();
@@ -118,10 +162,15 @@ public final class TrainingJob {
     Map<String, String> hadoopConf = new HashMap<>();
     spark.sparkContext().hadoopConfiguration().forEach(e -> hadoopConf.put(e.getKey(), e.getValue()));
     CheckpointStore checkpoints = CheckpointStore.open(runDir, spark.sparkContext().hadoopConfiguration());
-    Dataset<Row> data = store.read(store.audio(ds)).select(AudioSchema.UTT_ID, AudioSchema.PCM)
-        .join(store.readLabelSet(ds, tag).select(LabelSchema.UTT_ID, LabelSchema.LABELS), LabelSchema.UTT_ID)
-        .select(AudioSchema.UTT_ID, AudioSchema.PCM, LabelSchema.LABELS)
-        .repartition(world, functions.col(AudioSchema.UTT_ID));
+    Dataset<Row> data = store.read(store.audio(ds)).select(AudioSchema.UTT_ID, AudioSchema.PCM);
+    List<org.apache.spark.sql.Column> columns = new ArrayList<>(List.of(functions.col(AudioSchema.UTT_ID), functions.col(AudioSchema.PCM)));
+    for (int i = 0; i < tags.size(); i++) { // one label column per label set, in the model's set order
+      String column = LabelSchema.LABELS + "_" + i;
+      data = data.join(store.readLabelSet(ds, tags.get(i)).select(functions.col(LabelSchema.UTT_ID),
+          functions.col(LabelSchema.LABELS).as(column)), LabelSchema.UTT_ID);
+      columns.add(functions.col(column));
+    }
+    data = data.select(columns.toArray(new org.apache.spark.sql.Column[0])).repartition(world, functions.col(AudioSchema.UTT_ID));
     TrainingMetrics metrics = TrainingMetrics.register(spark.sparkContext());
     TrainTask task = new TrainTask(configFile.toString(), text, overrides, ds, tag, CodeVersion.get(), Rendezvous.newSecret(),
         checkpoints.uri(), hadoopConf, offset, failAtUpdate, fault == Fault.EXECUTOR_EXIT, metrics);

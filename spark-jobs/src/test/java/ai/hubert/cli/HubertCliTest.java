@@ -32,7 +32,8 @@ class HubertCliTest {
     Result main = run("--help");
     assertEquals(0, main.status());
     for (String command : new String[] {"ingest", "mfcc", "extract-features", "export-features", "kmeans", "label",
-        "export-labels", "import-labels", "evaluate-labels", "export-checkpoint", "train", "store", "bench", "demo"}) {
+        "export-labels", "import-labels", "evaluate-labels", "export-checkpoint", "train", "relabel", "store", "bench", "demo", "product-kmeans",
+        "ablation"}) {
       assertTrue(main.out().contains("  " + command + " "), "main help lists " + command + ":\n" + main.out());
       Result help = run(command, "--help");
       assertEquals(0, help.status(), command);
@@ -67,6 +68,12 @@ class HubertCliTest {
     Result train = run("train");
     assertEquals(2, train.status());
     assertTrue(train.err().contains("missing required option --config"), train.err());
+    Result product = run("product-kmeans", "--name", "pq");
+    assertEquals(2, product.status());
+    assertTrue(product.err().contains("exactly one of --subspaces and --groups"), product.err());
+    Result ablation = run("ablation");
+    assertEquals(2, ablation.status());
+    assertTrue(ablation.err().contains("missing required option --config"), ablation.err());
     Result bench = run("bench", "nothing");
     assertEquals(2, bench.status());
     assertTrue(bench.err().contains("expected a benchmark name"), bench.err());

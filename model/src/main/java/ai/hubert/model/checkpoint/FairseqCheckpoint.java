@@ -18,6 +18,10 @@ import java.util.Map;
  * directly from its {@code torch.save} zip, without Python: the configuration inferred from {@code cfg} or
  * {@code args} (see {@link FairseqConfigReader}) and the {@code model} state dict with fairseq keys.
  *
+ * <p>Multi-target checkpoints (fairseq {@code task.labels} with several label sets, {@code final_proj} of width
+ * {@code final_dim x n}) get one label set per target, each with the class count of its dictionary in
+ * {@code task_state.dictionaries}.
+ *
  * @param config configuration; C = rows of {@code label_embs_concat}, kept as stored (K + 4 for fairseq dictionaries)
  * @param stateDict tensors by fairseq key, float32 (half-precision weights widened exactly), owned by the manager
  *     passed to {@link #read}
@@ -68,6 +72,15 @@ public record FairseqCheckpoint(HubertConfig config, Map<String, NDArray> stateD
                 config = FairseqConfigReader.fromCheckpoint(root, Math.toIntExact(labels.getShape().get(0)));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+            }
+            NDArray proj = raw.get("final_proj.weight");
+            if (proj != null && proj.getShape().dimension() == 2 && proj.getShape().get(0) > config.finalDim()) {
+                try {
+                    config = FairseqConfigReader.withLabelSets(config, root,
+                            Math.toIntExact(proj.getShape().get(0)));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+                }
             }
             Map<String, NDArray> state = StateDictImporter.toFairseq(raw, StateDictFormat.FAIRSEQ,
                     config.extractorMode());

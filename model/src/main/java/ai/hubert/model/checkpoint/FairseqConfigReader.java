@@ -94,8 +94,54 @@ public final class FairseqConfigReader {
                 .labelRate((int) rate)
                 .sampleRate(integer(task, "sample_rate", 16000))
                 .normalize(bool(task, "normalize", false))
+                .skip(bool(model, "skip_masked", false), bool(model, "skip_nomask", false))
                 .lossWeights(flt(lossWeights, "pred_masked_weight", 1f), flt(lossWeights, "pred_nomask_weight", 0f),
                         featurePenWeight(lossWeights))
+                .build();
+    }
+
+    /**
+     * The configuration of a multi-target checkpoint: {@code final_proj} has {@code final_dim x n} rows (fairseq
+     * {@code untie_final_proj}), one chunk per entry of {@code task.labels}; each set's class count is the symbol count
+     * of its dictionary in {@code task_state.dictionaries} (fairseq {@code Dictionary}: 4 specials + K), and every set
+     * is at the task's label rate.
+     *
+     * @param single the configuration read with all label-embedding rows as one set
+     * @param checkpoint the top-level checkpoint dict
+     * @param finalProjRows rows of {@code final_proj.weight}
+     * @throws IllegalArgumentException naming what is missing or inconsistent
+     */
+    public static HubertConfig withLabelSets(HubertConfig single, Map<?, ?> checkpoint, int finalProjRows) {
+        if (finalProjRows % single.finalDim() != 0) {
+            throw new IllegalArgumentException("Expected final_proj.weight rows to be a multiple of final_dim "
+                    + single.finalDim() + " (one chunk per label set), found " + finalProjRows);
+        }
+        int sets = finalProjRows / single.finalDim();
+        Object taskState = checkpoint.get("task_state");
+        Object dictionaries = taskState instanceof Map<?, ?> ts ? ts.get("dictionaries") : null;
+        if (!(dictionaries instanceof java.util.List<?> dicts) || dicts.size() != sets) {
+            throw new IllegalArgumentException("final_proj.weight has " + finalProjRows + " rows = " + sets
+                    + " label sets x final_dim " + single.finalDim() + "; expected task_state.dictionaries with "
+                    + sets + " fairseq Dictionary objects to split label_embs_concat by, found "
+                    + describe(dictionaries));
+        }
+        java.util.List<Integer> classes = new java.util.ArrayList<>();
+        for (int i = 0; i < sets; i++) {
+            Object d = dicts.get(i);
+            Object symbols = d instanceof PickledObject p && p.state() instanceof Map<?, ?> m ? m.get("symbols") : null;
+            if (!(symbols instanceof java.util.List<?> list)) {
+                throw new IllegalArgumentException("Expected task_state.dictionaries[" + i + "] to be a fairseq "
+                        + "Dictionary with a 'symbols' list, found " + describe(d));
+            }
+            classes.add(list.size());
+        }
+        int total = classes.stream().mapToInt(Integer::intValue).sum();
+        if (total != single.numClasses()) {
+            throw new IllegalArgumentException("Expected label_embs_concat rows (" + single.numClasses()
+                    + ") to equal the dictionaries' symbol counts " + classes + " summed (" + total + ")");
+        }
+        return single.toBuilder()
+                .labelSets(classes, java.util.Collections.nCopies(sets, single.labelRate()))
                 .build();
     }
 

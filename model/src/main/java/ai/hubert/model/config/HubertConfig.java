@@ -51,6 +51,10 @@ public final class HubertConfig {
     private final float predNomaskWeight;
     private final float layerNormEps;
     private final boolean normalize;
+    private final List<Integer> labelSetClasses;
+    private final List<Integer> labelSetRates;
+    private final boolean skipMasked;
+    private final boolean skipNomask;
 
     private HubertConfig(Builder b) {
         extractorMode = Objects.requireNonNull(b.extractorMode, "extractorMode");
@@ -83,6 +87,11 @@ public final class HubertConfig {
         predNomaskWeight = b.predNomaskWeight;
         layerNormEps = b.layerNormEps;
         normalize = b.normalize;
+        labelSetClasses = List.copyOf(b.labelSetClasses != null ? b.labelSetClasses : List.of(b.numClasses));
+        labelSetRates = List.copyOf(b.labelSetRates != null ? b.labelSetRates
+                : Collections.nCopies(labelSetClasses.size(), b.labelRate));
+        skipMasked = b.skipMasked;
+        skipNomask = b.skipNomask;
     }
 
     /** HuBERT Base (it2 labels: 500 clusters + 4 = 504 classes at 50 Hz). */
@@ -209,9 +218,54 @@ public final class HubertConfig {
         return finalDim;
     }
 
-    /** Number of label-embedding rows C (= k-means clusters + 4 for fairseq's dictionary specials). */
+    /**
+     * Number of label-embedding rows C (= k-means clusters + 4 for fairseq's dictionary specials); with several label
+     * sets, the sum over the sets (rows of {@code label_embs_concat}).
+     */
     public int numClasses() {
         return numClasses;
+    }
+
+    /** Number of label sets the model predicts (fairseq: one per target dictionary); 1 unless configured. */
+    public int numLabelSets() {
+        return labelSetClasses.size();
+    }
+
+    /**
+     * Label-embedding rows per label set, in {@code label_embs_concat} order (fairseq splits the table by each
+     * dictionary's length); a single entry equal to {@link #numClasses()} for one label set.
+     */
+    public List<Integer> labelSetClasses() {
+        return labelSetClasses;
+    }
+
+    /** Label rate in Hz per label set (each set is aligned to the conv frames at its own rate, spec section 4.4). */
+    public List<Integer> labelSetRates() {
+        return labelSetRates;
+    }
+
+    /** First {@code label_embs_concat} row of label set {@code set}. */
+    public int labelSetOffset(int set) {
+        int offset = 0;
+        for (int i = 0; i < set; i++) {
+            offset += labelSetClasses.get(i);
+        }
+        return offset;
+    }
+
+    /** Rows of {@code final_proj}: {@code final_dim} per label set (fairseq {@code untie_final_proj}). */
+    public int finalProjDim() {
+        return finalDim * labelSetClasses.size();
+    }
+
+    /** fairseq {@code skip_masked}: masked frames get no logits and no masked loss. */
+    public boolean skipMasked() {
+        return skipMasked;
+    }
+
+    /** fairseq {@code skip_nomask}: unmasked frames get no logits and no unmasked loss. */
+    public boolean skipNomask() {
+        return skipNomask;
     }
 
     public float logitTemp() {
@@ -230,6 +284,7 @@ public final class HubertConfig {
         return minMasks;
     }
 
+    /** Label rate in Hz of the first label set (of every set unless {@link #labelSetRates()} differ). */
     public int labelRate() {
         return labelRate;
     }
@@ -327,6 +382,16 @@ public final class HubertConfig {
         o.addProperty("pred_nomask_weight", predNomaskWeight);
         o.addProperty("layer_norm_eps", layerNormEps);
         o.addProperty("normalize", normalize);
+        o.addProperty("skip_masked", skipMasked);
+        o.addProperty("skip_nomask", skipNomask);
+        if (labelSetClasses.size() > 1 || labelSetRates.get(0) != labelRate) {
+            JsonArray classes = new JsonArray();
+            labelSetClasses.forEach(classes::add);
+            o.add("label_set_classes", classes);
+            JsonArray rates = new JsonArray();
+            labelSetRates.forEach(rates::add);
+            o.add("label_set_rates", rates);
+        }
         return o.toString();
     }
 
@@ -372,8 +437,20 @@ public final class HubertConfig {
                         flt(o, "pred_nomask_weight", d.predNomaskWeight),
                         flt(o, "feature_pen_weight", d.featurePenWeight))
                 .layerNormEps(flt(o, "layer_norm_eps", d.layerNormEps))
-                .normalize(bool(o, "normalize", d.normalize));
+                .normalize(bool(o, "normalize", d.normalize))
+                .skip(bool(o, "skip_masked", d.skipMasked), bool(o, "skip_nomask", d.skipNomask));
+        if (o.has("label_set_classes")) {
+            b.labelSets(ints(o.getAsJsonArray("label_set_classes")), ints(o.getAsJsonArray("label_set_rates")));
+        }
         return b.build();
+    }
+
+    private static List<Integer> ints(JsonArray a) {
+        List<Integer> out = new ArrayList<>();
+        if (a != null) {
+            a.forEach(e -> out.add(e.getAsInt()));
+        }
+        return out;
     }
 
     private static boolean bool(JsonObject o, String key, boolean dflt) {
@@ -435,6 +512,10 @@ public final class HubertConfig {
         private float predNomaskWeight;
         private float layerNormEps = 1e-5f;
         private boolean normalize;
+        private List<Integer> labelSetClasses;
+        private List<Integer> labelSetRates;
+        private boolean skipMasked;
+        private boolean skipNomask;
 
         private Builder() {}
 
@@ -469,6 +550,10 @@ public final class HubertConfig {
             predNomaskWeight = c.predNomaskWeight;
             layerNormEps = c.layerNormEps;
             normalize = c.normalize;
+            labelSetClasses = c.labelSetClasses.size() > 1 ? c.labelSetClasses : null;
+            labelSetRates = c.labelSetClasses.size() > 1 ? c.labelSetRates : null;
+            skipMasked = c.skipMasked;
+            skipNomask = c.skipNomask;
         }
 
         public Builder extractorMode(ExtractorMode mode) {
@@ -533,8 +618,35 @@ public final class HubertConfig {
             return this;
         }
 
+        /** One label set with {@code classes} label-embedding rows (replaces any label sets set before). */
         public Builder numClasses(int classes) {
             this.numClasses = classes;
+            this.labelSetClasses = null;
+            this.labelSetRates = null;
+            return this;
+        }
+
+        /**
+         * Several label sets (a cluster ensemble or product k-means): label-embedding rows per set (K + 4 for fairseq
+         * dictionaries) and each set's label rate in Hz. {@code num_classes} becomes the sum and {@code label_rate} the
+         * first set's rate.
+         */
+        public Builder labelSets(List<Integer> classesPerSet, List<Integer> ratesPerSet) {
+            if (classesPerSet.isEmpty() || classesPerSet.size() != ratesPerSet.size()) {
+                throw new IllegalArgumentException("HubertConfig expects one label rate per label set and at least one "
+                        + "set, found classes " + classesPerSet + " and rates " + ratesPerSet);
+            }
+            this.labelSetClasses = List.copyOf(classesPerSet);
+            this.labelSetRates = List.copyOf(ratesPerSet);
+            this.numClasses = classesPerSet.stream().mapToInt(Integer::intValue).sum();
+            this.labelRate = ratesPerSet.get(0);
+            return this;
+        }
+
+        /** fairseq {@code skip_masked} / {@code skip_nomask}: frames of that kind get no logits and no loss. */
+        public Builder skip(boolean masked, boolean nomask) {
+            this.skipMasked = masked;
+            this.skipNomask = nomask;
             return this;
         }
 
@@ -551,8 +663,12 @@ public final class HubertConfig {
             return this;
         }
 
+        /** Label rate in Hz of every label set. */
         public Builder labelRate(int hz) {
             this.labelRate = hz;
+            if (labelSetRates != null) {
+                this.labelSetRates = Collections.nCopies(labelSetRates.size(), hz);
+            }
             return this;
         }
 
@@ -607,6 +723,20 @@ public final class HubertConfig {
             }
             require(labelRate > 0 && sampleRate > 0, "positive label and sample rates, found " + labelRate
                     + " and " + sampleRate);
+            require(predMaskedWeight >= 0f && predNomaskWeight >= 0f && featurePenWeight >= 0f,
+                    "non-negative loss weights, found pred_masked_weight " + predMaskedWeight + ", pred_nomask_weight "
+                            + predNomaskWeight + ", feature_pen " + featurePenWeight);
+            require(!(skipMasked && predMaskedWeight > 0f), "pred_masked_weight 0 with skip_masked (fairseq computes "
+                    + "no masked logits then), found pred_masked_weight " + predMaskedWeight);
+            require(!(skipNomask && predNomaskWeight > 0f), "pred_nomask_weight 0 with skip_nomask (fairseq computes "
+                    + "no unmasked logits then), found pred_nomask_weight " + predNomaskWeight);
+            if (labelSetClasses != null) {
+                for (int i = 0; i < labelSetClasses.size(); i++) {
+                    require(labelSetClasses.get(i) > 0 && labelSetRates.get(i) > 0,
+                            "positive classes and label rate for every label set, found set " + i + " with "
+                                    + labelSetClasses.get(i) + " classes at " + labelSetRates.get(i) + " Hz");
+                }
+            }
             return new HubertConfig(this);
         }
 

@@ -7,6 +7,8 @@ import ai.djl.ndarray.types.Shape;
 import ai.hubert.model.HubertModel;
 import ai.hubert.model.config.HubertConfig;
 import ai.hubert.model.nn.Precision;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * One HuBERT pre-training forward pass in fairseq's op order (hubert-spec.md section 5.2): conv features with
@@ -26,7 +28,7 @@ public final class PretrainForward {
     }
 
     /**
-     * Runs the pass.
+     * Runs the pass with one label set.
      *
      * @param waveform {@code [B, L]} float32, cropped to a common length
      * @param labels per row, label ids at the configured label rate (length at least the aligned frame count)
@@ -35,25 +37,47 @@ public final class PretrainForward {
      * @return loss, logits and metrics
      */
     public PretrainOutput forward(NDArray waveform, int[][] labels, MaskSource masks, boolean training) {
+        return forward(waveform, List.<int[][]>of(labels), masks, training);
+    }
+
+    /**
+     * Runs the pass with every configured label set.
+     *
+     * @param waveform {@code [B, L]} float32, cropped to a common length
+     * @param labelSets per label set (configuration order), per row, label ids in {@code [0, C_i)} at that set's
+     *     label rate; the conv frames are trimmed so that every set covers them (spec section 4.4, per set)
+     * @param masks mask supplier, asked once the frame count is known
+     * @param training enables dropout and LayerDrop
+     * @return loss, per-set logits and metrics
+     */
+    public PretrainOutput forward(NDArray waveform, List<int[][]> labelSets, MaskSource masks, boolean training) {
         HubertConfig c = model.config();
         int batch = (int) waveform.getShape().get(0);
-        if (labels.length != batch) {
-            throw new IllegalArgumentException("Expected " + batch + " label rows, found " + labels.length);
+        if (labelSets.size() != c.numLabelSets()) {
+            throw new IllegalArgumentException("Expected labels of " + c.numLabelSets() + " label set(s), found "
+                    + labelSets.size());
+        }
+        for (int i = 0; i < labelSets.size(); i++) {
+            if (labelSets.get(i).length != batch) {
+                throw new IllegalArgumentException("Expected " + batch + " label rows, found "
+                        + labelSets.get(i).length + (labelSets.size() > 1 ? " in label set " + i : ""));
+            }
         }
         NDArray features = model.features(waveform);
         int frames = (int) features.getShape().get(2);
-        int labelFrames = Integer.MAX_VALUE;
-        for (int[] row : labels) {
-            labelFrames = Math.min(labelFrames, row.length);
+        int t = frames;
+        for (int i = 0; i < labelSets.size(); i++) {
+            t = Math.min(t, alignment(c, i, frames, labelSets.get(i)).frames());
         }
-        LabelAlignment align = LabelAlignment.of(frames, labelFrames, c.labelRate(), c.totalStride(),
-                c.sampleRate());
-        if (align.frames() < frames) {
-            features = features.get(new NDIndex(":, :, :" + align.frames()));
+        if (t < frames) {
+            features = features.get(new NDIndex(":, :, :" + t));
         }
-        int t = align.frames();
         NDManager m = waveform.getManager();
-        NDArray targets = m.create(flatten(align.gather(labels)), new Shape(batch, t));
+        List<NDArray> targets = new ArrayList<>();
+        for (int i = 0; i < labelSets.size(); i++) {
+            LabelAlignment align = alignment(c, i, t, labelSets.get(i));
+            targets.add(m.create(flatten(align.gather(labelSets.get(i))), new Shape(batch, t)));
+        }
         NDArray featuresPen = Precision.toFloat32(features).square().mean(); // fairseq: features.float().pow(2).mean()
         NDArray x = model.project(features, training);
         boolean[][] maskRows = masks.mask(batch, t);
@@ -65,6 +89,14 @@ public final class PretrainForward {
         x = model.applyMask(x, mask);
         x = model.encode(x, training, 0, null);
         return criterion.compute(model.weights(), x, targets, mask, featuresPen);
+    }
+
+    private static LabelAlignment alignment(HubertConfig c, int set, int frames, int[][] labels) {
+        int labelFrames = Integer.MAX_VALUE;
+        for (int[] row : labels) {
+            labelFrames = Math.min(labelFrames, row.length);
+        }
+        return LabelAlignment.of(frames, labelFrames, c.labelSetRates().get(set), c.totalStride(), c.sampleRate());
     }
 
     private static long[] flatten(long[][] rows) {

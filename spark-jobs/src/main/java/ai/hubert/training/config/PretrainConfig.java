@@ -321,6 +321,11 @@ public final class PretrainConfig {
         return labelSet;
     }
 
+    /** {@code hubert.label_set} as a list: label-set tags or ensemble names (empty when unset). */
+    public List<String> labelSets() {
+        return labelSet == null ? List.of() : List.of(labelSet.split(","));
+    }
+
     /** {@code spark.use_gpu}: each barrier task takes one GPU (Spark resource {@code gpu}). */
     public boolean useGpu() {
         return useGpu;
@@ -644,8 +649,8 @@ public final class PretrainConfig {
                     model.labelRate());
             check(model.maskProb() >= 0 && model.maskProb() <= 1, "model.mask_prob", "a value in [0, 1]",
                     model.maskProb());
-            check(!skipMasked, "model.skip_masked", "false (the masked-frame loss is always computed)", true);
-            check(!skipNomask, "model.skip_nomask", "false (not supported by ai.hubert.model)", true);
+            check(skipMasked == model.skipMasked() && skipNomask == model.skipNomask(), "model.skip_masked",
+                    "the same skip flags in the model config", model.skipMasked() + "/" + model.skipNomask());
             check(untieFinalProj, "model.untie_final_proj", "true (the only projection ai.hubert.model has)",
                     false);
             check(seed >= 0, "common.seed", "a seed >= 0", seed);

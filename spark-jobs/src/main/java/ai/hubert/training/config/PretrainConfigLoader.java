@@ -73,7 +73,7 @@ public final class PretrainConfigLoader {
                 "conv_pos", "conv_pos_groups", "final_dim", "encoder_layerdrop", "dropout_input", "dropout_features",
                 "dropout", "attention_dropout", "activation_dropout", "feature_grad_mult", "untie_final_proj",
                 "logit_temp"));
-        s.put("hubert", List.of("model_preset", "num_clusters", "dataset", "label_set"));
+        s.put("hubert", List.of("model_preset", "num_clusters", "dataset", "label_set", "label_rates"));
         s.put("spark", List.of("use_gpu", "cpus_per_task"));
         return s;
     }
@@ -198,7 +198,7 @@ public final class PretrainConfigLoader {
                 .power(dbl("lr_scheduler.power", 1.0))
                 .totalNumUpdate(int32("lr_scheduler.total_num_update", 0))
                 .dataset(string("hubert.dataset", null))
-                .labelSet(string("hubert.label_set", null))
+                .labelSet(labelSets())
                 .useGpu(bool("spark.use_gpu", false))
                 .cpusPerTask(int32("spark.cpus_per_task", 1));
         double[] betas = betas("optimizer.adam_betas");
@@ -252,12 +252,35 @@ public final class PretrainConfigLoader {
                     "one weight (features_pen), like [10,]", lossWeights);
         }
         int numClasses = p.numClasses();
+        List<Integer> clusters = List.of();
         if (node("hubert.num_clusters") != null) {
-            int k = int32("hubert.num_clusters", 0);
-            if (k < 1) {
-                throw err("hubert.num_clusters", node("hubert.num_clusters"), "a cluster count >= 1", k);
+            Node n = node("hubert.num_clusters");
+            clusters = n.isList() ? ints("hubert.num_clusters", List.of()) : List.of(int32("hubert.num_clusters", 0));
+            for (int k : clusters) {
+                if (k < 1) {
+                    throw err("hubert.num_clusters", n, "cluster counts >= 1", k);
+                }
             }
-            numClasses = k + 4;
+            if (clusters.isEmpty()) {
+                throw err("hubert.num_clusters", n, "a cluster count or one per label set", "an empty list");
+            }
+            numClasses = clusters.get(0) + 4;
+        }
+        List<Integer> rates = ints("hubert.label_rates", null);
+        if (rates != null) {
+            for (int r : rates) {
+                if (r != 50 && r != 100) {
+                    throw err("hubert.label_rates", node("hubert.label_rates"), "rates of 50 or 100 Hz", r);
+                }
+            }
+            if (rates.size() != clusters.size()) {
+                throw err("hubert.label_rates", node("hubert.label_rates"), "one rate per entry of hubert.num_clusters ("
+                        + clusters.size() + ")", rates.size() + " rates");
+            }
+            if (rates.get(0) != labelRate) {
+                throw err("hubert.label_rates", node("hubert.label_rates"), "the first set at model.label_rate ("
+                        + labelRate + " Hz)", rates.get(0));
+            }
         }
         m.convBias(bool("model.conv_bias", p.convBias()))
                 .encoder(int32("model.encoder_layers", p.numLayers()), int32("model.encoder_embed_dim", p.embedDim()),
@@ -280,7 +303,13 @@ public final class PretrainConfigLoader {
                 .normalize(bool("task.normalize", p.normalize()))
                 .lossWeights(flt("criterion.pred_masked_weight", p.predMaskedWeight()),
                         flt("criterion.pred_nomask_weight", p.predNomaskWeight()), lossWeights.get(0).floatValue())
+                .skip(bool("model.skip_masked", false), bool("model.skip_nomask", false))
                 .numClasses(numClasses);
+        if (clusters.size() > 1) {
+            List<Integer> classes = new ArrayList<>();
+            clusters.forEach(k -> classes.add(k + 4)); // fairseq: one Dictionary (4 specials + K) per label set
+            m.labelSets(classes, rates != null ? rates : java.util.Collections.nCopies(clusters.size(), labelRate));
+        }
         try {
             return m.build();
         } catch (IllegalArgumentException e) {
@@ -288,6 +317,26 @@ public final class PretrainConfigLoader {
                     "model", "expected a consistent model (preset '" + preset + "' with the model section applied): "
                             + e.getMessage());
         }
+    }
+
+    /** {@code hubert.label_set}: one tag or ensemble name, or a list of them; kept comma-joined (tags hold no comma). */
+    private String labelSets() {
+        Node n = node("hubert.label_set");
+        if (n == null || !n.isList()) {
+            return string("hubert.label_set", null);
+        }
+        List<String> names = new ArrayList<>();
+        for (Node item : list("hubert.label_set", n, "a label-set tag or a list of tags like [mfcc-k50, mfcc-k100]")) {
+            Scalar s = scalar("hubert.label_set", item, "label-set tags");
+            if (s.isNull() || s.text().isBlank() || s.text().contains(",")) {
+                throw err("hubert.label_set", item, "label-set tags or ensemble names", "'" + s.text() + "'");
+            }
+            names.add(s.text());
+        }
+        if (names.isEmpty()) {
+            throw err("hubert.label_set", n, "at least one label set", "an empty list");
+        }
+        return String.join(",", names);
     }
 
     // ---------------------------------------------------------------- typed access

@@ -126,6 +126,35 @@ class PretrainConfigLoaderTest {
     }
 
     @Test
+    void severalLabelSetsWeightsAndSkipFlags() throws Exception {
+        PretrainConfig c = PretrainConfigLoader.parse("t.yaml", tinyText(), List.of(
+                "hubert.label_set=[mfcc-k50, mfcc-k100, l6-k500]", "hubert.num_clusters=[50, 100, 500]",
+                "hubert.label_rates=[100, 100, 50]", "criterion.pred_masked_weight=0.5",
+                "criterion.pred_nomask_weight=0.5", "criterion.loss_weights=[5]"));
+        assertEquals(List.of("mfcc-k50", "mfcc-k100", "l6-k500"), c.labelSets());
+        assertEquals(List.of(54, 104, 504), c.model().labelSetClasses());
+        assertEquals(List.of(100, 100, 50), c.model().labelSetRates());
+        assertEquals(662, c.model().numClasses());
+        assertEquals(0.5f, c.model().predMaskedWeight());
+        assertEquals(0.5f, c.model().predNomaskWeight());
+        assertEquals(5f, c.model().featurePenWeight());
+        PretrainConfig ensemble = PretrainConfigLoader.parse("t.yaml", tinyText(), List.of("hubert.label_set=mfcc-pq3x100"));
+        assertEquals(List.of("mfcc-pq3x100"), ensemble.labelSets());
+        assertEquals(1, ensemble.model().numLabelSets());
+        PretrainConfig unmasked = PretrainConfigLoader.parse("t.yaml", tinyText(), List.of("criterion.pred_masked_weight=0",
+                "criterion.pred_nomask_weight=1", "model.skip_masked=true"));
+        assertTrue(unmasked.model().skipMasked());
+
+        ConfigException e = fails(tinyText(), "hubert.num_clusters=[50, 100]", "hubert.label_rates=[100]");
+        assertTrue(e.getMessage().contains("hubert.label_rates") && e.getMessage().contains("one rate per entry"),
+                e.getMessage());
+        e = fails(tinyText(), "hubert.num_clusters=[50, 100]", "hubert.label_rates=[100, 25]");
+        assertTrue(e.getMessage().contains("50 or 100"), e.getMessage());
+        e = fails(tinyText(), "model.skip_masked=true");
+        assertTrue(e.getMessage().contains("skip_masked"), e.getMessage());
+    }
+
+    @Test
     void overridesApplyLikeHydra() {
         PretrainConfig c = PretrainConfigLoader.load(confDir().resolve("hubert_base_librispeech.yaml"),
                 List.of("model.label_rate=100", "optimization.max_update=250000", "hubert.num_clusters=100",
