@@ -176,8 +176,39 @@ class DistributedTrainingTest {
    * starts a new executor and reruns the stage, both ranks resume from the update-2 checkpoint, and the final history
    * has updates 1..6 exactly once (update 3, logged before the kill, is superseded by the retry's).
    */
+  /**
+   * common.fp16 on CPU ranks: the float16 working copy trains (finite losses), checkpoints carry the loss scaler, and a
+   * resumed run continues the scaler's step count (1-s crops, two per batch: CPUs emulate float16 slowly).
+   */
   @Test
   @Order(3)
+  void float16MixedPrecisionTrainsAndResumesItsLossScaler() throws Exception {
+    Path run = tmp.resolve("fp16");
+    List<String> fp16 = overrides("common.fp16=true", "task.max_sample_size=16000", "task.min_sample_size=16000",
+        "dataset.max_tokens=32000", "dataset.required_batch_size_multiple=1", "lr_scheduler.total_num_update=3",
+        "checkpoint.save_interval_updates=2");
+    List<String> first = new ArrayList<>(fp16);
+    first.add("optimization.max_update=2");
+    TrainingJob.Summary s = new TrainingJob(store).run(config, first, "train", "mfcc-k20", run, -1);
+    assertEquals(2, s.lastUpdate());
+    String scaler = Files.readString(run.resolve("checkpoint_2").resolve("loss_scaler.json"));
+    assertTrue(scaler.startsWith("[128.0, 2.0,"), "fairseq's initial scale 128 after two clean steps: " + scaler);
+    List<String> resumed = new ArrayList<>(fp16);
+    resumed.add("optimization.max_update=3");
+    TrainingJob.Summary t = new TrainingJob(store).run(config, resumed, "train", "mfcc-k20", run, -1);
+    assertEquals(3, t.lastUpdate());
+    String after = Files.readString(run.resolve("checkpoint_3").resolve("loss_scaler.json"));
+    assertTrue(after.startsWith("[128.0, 3.0,"), "the resumed run continued the scaler: " + after);
+    List<JsonObject> history = ProgressHistory.resolve(String.join("\n", Files.readAllLines(run.resolve("progress.jsonl"))));
+    assertEquals(List.of(1L, 2L, 3L), history.stream().map(o -> o.get("update").getAsLong()).toList());
+    for (JsonObject o : history) {
+      double loss = o.get("loss_m_bits").getAsDouble();
+      assertTrue(Double.isFinite(loss) && loss > 2 && loss < 8, "float16 loss in bits near log2(20 + 4): " + o);
+    }
+  }
+
+  @Test
+  @Order(4)
   @Tag("cluster")
   void recoversFromAKilledExecutorJvmOnAMultiProcessCluster() throws Exception {
     SparkSession.getDefaultSession().foreach(s -> {

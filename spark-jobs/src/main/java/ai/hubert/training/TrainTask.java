@@ -3,6 +3,7 @@ package ai.hubert.training;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.hubert.audio.Pcm16;
 import ai.hubert.model.HubertModel;
@@ -12,7 +13,9 @@ import ai.hubert.model.pretrain.PretrainForward;
 import ai.hubert.model.pretrain.PretrainMetrics;
 import ai.hubert.model.train.AdamW;
 import ai.hubert.model.train.Autograd;
+import ai.hubert.model.train.DynamicLossScaler;
 import ai.hubert.model.train.GradientReducer;
+import ai.hubert.model.train.MixedPrecisionTraining;
 import ai.hubert.model.train.OptimizerStep;
 import ai.hubert.model.train.PolynomialDecaySchedule;
 import ai.hubert.model.train.StepReport;
@@ -58,6 +61,8 @@ final class TrainTask implements Serializable {
   private static final long serialVersionUID = 2L;
   /** The checkpoint file holding {@link RunInfo}. */
   static final String RUN_INFO = "run.json";
+  /** The float16 loss scaler's state in a checkpoint of a {@code common.fp16} run. */
+  static final String LOSS_SCALER = "loss_scaler.json";
 
   private final String configSource;
   private final String configText;
@@ -145,10 +150,12 @@ final class TrainTask implements Serializable {
       OptimizerStep step = new OptimizerStep(adam, new PolynomialDecaySchedule(cfg.lr(), cfg.warmupUpdates(), cfg.totalNumUpdate(),
           cfg.endLearningRate(), cfg.power()), cfg.clipNorm());
       TrainingCheckpoint.State position = new TrainingCheckpoint.State(0, 0, 0, 1, 0);
+      Path resumeDir = null;
       if (last == null) {
         model = HubertModel.create(root, modelConfig, cfg.seed());
       } else {
         Path local = checkpoints.download(last, scratch.resolve("resume"));
+        resumeDir = local;
         if (!Files.isRegularFile(local.resolve(RUN_INFO))) {
           throw new IllegalArgumentException("Cannot resume from checkpoint " + last + ": it has no " + RUN_INFO
               + " (written before checkpoints recorded their run); use a new --run-dir");
@@ -160,7 +167,21 @@ final class TrainTask implements Serializable {
         step.resume(position.updates(), position.skipped());
       }
       long resumedFrom = position.updates();
-      PretrainForward forward = new PretrainForward(model);
+      // common.fp16: fairseq's FP16Optimizer recipe; the float16 working copy computes, the float32 model is the master
+      MixedPrecisionTraining fp16 = cfg.fp16() ? new MixedPrecisionTraining(model, DataType.FLOAT16,
+          DynamicLossScaler.fairseqDefaults(cfg.worldSize(), cfg.updateFreq(position.epoch()))) : null;
+      if (fp16 != null && resumeDir != null) {
+        Path local = resumeDir.resolve(LOSS_SCALER);
+        if (Files.isRegularFile(local)) {
+          fp16.scaler().restore(parseDoubles(Files.readString(local, StandardCharsets.UTF_8)));
+        }
+      }
+      if (fp16 != null && device.gpu() < 0 && rank == 0) {
+        System.err.println("hubert: common.fp16 on CPU ranks: float16 is emulated by libtorch on most CPUs (much slower than "
+            + "float32); see docs/mixed-precision.md");
+      }
+      HubertModel compute = fp16 == null ? model : fp16.working();
+      PretrainForward forward = new PretrainForward(compute);
       ProgressWindow window = new ProgressWindow(modelConfig.numLabelSets());
       long started = System.nanoTime();
       int epoch = position.epoch();
@@ -189,8 +210,8 @@ final class TrainTask implements Serializable {
             for (int b = 0; b < group.size(); b++) {
               Decoded d = decoded.next();
               long seed = mix(cfg.seed(), update, rank, b);
-              model.setLayerDropRandom(new Random(seed ^ 1));
-              PretrainMetrics m = forwardBackward(model, forward, d, cfg, rank, update, seed);
+              compute.setLayerDropRandom(new Random(seed ^ 1));
+              PretrainMetrics m = forwardBackward(compute, forward, d, cfg, rank, update, seed, fp16);
               localFrames += m.sampleSize();
               localSamples += (long) d.batch().size() * d.batch().cropLength();
               // masked-frame loss in bits per masked frame whatever the loss weights (sample_size counts unmasked frames
@@ -212,7 +233,8 @@ final class TrainTask implements Serializable {
             long reduceStart = System.nanoTime();
             long frames = ring.allReduceSum(localFrames);
             long[] reduceNanos = {System.nanoTime() - reduceStart};
-            StepReport report = step.apply(model.parameters(), allReduced(ring, frames, reduceNanos));
+            StepReport report = fp16 == null ? step.apply(model.parameters(), allReduced(ring, frames, reduceNanos))
+                : fp16.step(step, allReduced(ring, frames, reduceNanos));
             reduceStart = System.nanoTime();
             double[] global = new double[local.length];
             for (int i = 0; i < local.length; i++) {
@@ -246,6 +268,9 @@ final class TrainTask implements Serializable {
                   lineage(done, last));
               Files.writeString(staged.resolve("config.yaml"), configText, StandardCharsets.UTF_8);
               Files.writeString(staged.resolve(RUN_INFO), info.toJson(), StandardCharsets.UTF_8);
+              if (fp16 != null) {
+                Files.writeString(staged.resolve(LOSS_SCALER), java.util.Arrays.toString(fp16.scaler().state()), StandardCharsets.UTF_8);
+              }
               checkpoints.publish(staged, done, Math.max(1, cfg.keepIntervalUpdates()));
               deleteRecursively(staged);
             }
@@ -256,6 +281,9 @@ final class TrainTask implements Serializable {
         }
         epoch++;
         next = 0;
+      }
+      if (fp16 != null) {
+        fp16.close();
       }
       model.close();
       adam.close();
@@ -333,13 +361,29 @@ final class TrainTask implements Serializable {
   }
 
   private static PretrainMetrics forwardBackward(HubertModel model, PretrainForward forward, Decoded d, PretrainConfig cfg, int rank,
-      long update, long dropoutSeed) {
+      long update, long dropoutSeed, MixedPrecisionTraining fp16) {
     Random random = new Random(cfg.seed() * 1_000_003L + update * 7919L + rank);
     MaskSampler masks = new MaskSampler(cfg.model().maskProb(), cfg.model().maskLength(), cfg.model().minMasks(), random);
     try (NDManager stepManager = model.newStepManager()) {
-      NDArray wav = stepManager.create(d.audio(), new Shape(d.batch().size(), d.batch().cropLength()));
-      return Autograd.forwardBackward(dropoutSeed, () -> forward.forward(wav, d.labels(), masks, true), o -> o.loss()).metrics();
+      NDArray audio = stepManager.create(d.audio(), new Shape(d.batch().size(), d.batch().cropLength()));
+      NDArray wav = fp16 == null ? audio : fp16.input(audio);
+      return Autograd.forwardBackward(dropoutSeed, () -> forward.forward(wav, d.labels(), masks, true),
+          o -> fp16 == null ? o.loss() : fp16.scaledLoss(o.loss())).metrics();
     }
+  }
+
+  /** Parses {@code Arrays.toString(double[])}. */
+  static double[] parseDoubles(String text) {
+    String body = text.strip();
+    if (!body.startsWith("[") || !body.endsWith("]")) {
+      throw new IllegalArgumentException("Expected a bracketed list of numbers in " + LOSS_SCALER + ", found '" + body + "'");
+    }
+    String[] parts = body.substring(1, body.length() - 1).split(",");
+    double[] out = new double[parts.length];
+    for (int i = 0; i < parts.length; i++) {
+      out[i] = Double.parseDouble(parts[i].strip());
+    }
+    return out;
   }
 
   /** A seed for (seed, update, rank, batch within the update): SplitMix64 finalizer over the mixed inputs. */

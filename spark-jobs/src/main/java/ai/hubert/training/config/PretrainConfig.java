@@ -139,7 +139,10 @@ public final class PretrainConfig {
         return seed;
     }
 
-    /** {@code common.fp16}: mixed precision with dynamic loss scaling (GPU only). */
+    /**
+     * {@code common.fp16}: fairseq's float16 mixed precision with dynamic loss scaling (float32 master weights); meant for
+     * GPUs: CPUs emulate float16 (see docs/mixed-precision.md).
+     */
     public boolean fp16() {
         return fp16;
     }
@@ -699,7 +702,6 @@ public final class PretrainConfig {
             check(PRESETS.contains(modelPreset) || modelPreset.equals("custom"), "hubert.model_preset",
                     "one of " + PRESETS, modelPreset);
             check(cpusPerTask >= 1, "spark.cpus_per_task", "a count >= 1", cpusPerTask);
-            check(!(fp16 && !useGpu), "common.fp16", "false when spark.use_gpu is false (fp16 needs a GPU)", true);
             return new PretrainConfig(this);
         }
 

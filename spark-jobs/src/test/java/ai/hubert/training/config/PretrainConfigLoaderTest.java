@@ -232,7 +232,6 @@ class PretrainConfigLoaderTest {
         assertTrue(tokens.line() > 0, tokens.getMessage());
         assertEquals("optimization.update_freq", fails(edit(t, "update_freq:", "  update_freq: [0]")).path());
         assertEquals("task.pad_audio", fails(edit(t, "pad_audio:", "  pad_audio: true")).path());
-        assertEquals("common.fp16", fails(edit(t, "fp16:", "  fp16: true")).path());
         assertEquals("task.min_sample_size",
                 fails(edit(t, "min_sample_size:", "  min_sample_size: 100000")).path());
     }
