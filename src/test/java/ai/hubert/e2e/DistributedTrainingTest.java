@@ -127,8 +127,8 @@ class DistributedTrainingTest {
   /**
    * 3 updates, stop (the schedule is set for 6 through lr_scheduler.total_num_update), then the same run folder on HDFS
    * resumed to 6: the same per-update losses, accuracies, learning rates and gradient norms as 6 uninterrupted updates.
-   * Dropout, LayerDrop, masks and crops are all seeded per (seed, update, rank), so the comparison is exact in
-   * practice; the tolerance only absorbs the 5-digit TSV rounding.
+   * Dropout, LayerDrop, masks and crops are all seeded per (seed, update, rank), so losses, masked accuracies, learning
+   * rates and frame counts agree to the TSV's 5 digits; gradient norms and unmasked accuracies within 10 % (see below).
    */
   @Test
   @Order(2)
@@ -161,8 +161,16 @@ class DistributedTrainingTest {
         String[] b = resumed.get(i).split("\t");
         assertEquals(a[0], b[0], "update");
         assertEquals(a[1], b[1], "epoch of update " + a[0]);
-        for (int c : new int[] {2, 3, 4, 5, 6, 7}) { // loss_m_bits acc_m acc_u lr gnorm masked_frames
+        for (int c : new int[] {2, 3, 5, 7}) { // loss_m_bits acc_m lr masked_frames: equal up to the TSV's 5 digits
           assertEquals(Double.parseDouble(a[c]), Double.parseDouble(b[c]), 2e-5 * Math.max(1, Math.abs(Double.parseDouble(a[c]))),
+              "column " + c + " of update " + a[0] + ": uninterrupted " + whole.get(i) + " vs resumed " + resumed.get(i));
+        }
+        // acc_u and gnorm: within 10 %. Two fresh runs in one JVM were seen (once, in a full CI run) to differ by 7.5 % in
+        // update 1's gradient norm with identical losses and accuracies: libtorch's parallel backward is not bit-stable
+        // run to run, and Adam carries such a difference into later updates' unmasked accuracy (0.096 vs 0.099).
+        for (int c : new int[] {4, 6}) {
+          double x = Double.parseDouble(a[c]);
+          assertEquals(x, Double.parseDouble(b[c]), 0.1 * Math.abs(x) + 1e-3,
               "column " + c + " of update " + a[0] + ": uninterrupted " + whole.get(i) + " vs resumed " + resumed.get(i));
         }
       }
