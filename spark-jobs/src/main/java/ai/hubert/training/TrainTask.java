@@ -42,11 +42,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.stream.Stream;
 import org.apache.spark.BarrierTaskContext;
 import org.apache.spark.sql.Row;
 
@@ -272,7 +270,7 @@ final class TrainTask implements Serializable {
                 Files.writeString(staged.resolve(LOSS_SCALER), java.util.Arrays.toString(fp16.scaler().state()), StandardCharsets.UTF_8);
               }
               checkpoints.publish(staged, done, Math.max(1, cfg.keepIntervalUpdates()));
-              deleteRecursively(staged);
+              TrainingCheckpoint.deleteRecursively(staged);
             }
             if (save) {
               ring.barrier(); // nobody runs ahead of a checkpoint it might have to resume from
@@ -295,7 +293,7 @@ final class TrainTask implements Serializable {
       }
       if (scratch != null) {
         try {
-          deleteRecursively(scratch);
+          TrainingCheckpoint.deleteRecursively(scratch);
         } catch (IOException ignored) {
           // a temporary folder; the OS cleans up
         }
@@ -436,16 +434,5 @@ final class TrainTask implements Serializable {
         }
       }
     };
-  }
-
-  private static void deleteRecursively(Path p) throws IOException {
-    if (!Files.exists(p)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(p)) {
-      for (Path q : walk.sorted(Comparator.reverseOrder()).toArray(Path[]::new)) {
-        Files.delete(q);
-      }
-    }
   }
 }

@@ -141,7 +141,8 @@ public final class TrainingCheckpoint {
         }
     }
 
-    private static void deleteRecursively(Path p) throws IOException {
+    /** Deletes a local folder (e.g. a staged checkpoint) and everything in it; nothing when it does not exist. */
+    public static void deleteRecursively(Path p) throws IOException {
         if (!Files.exists(p)) {
             return;
         }

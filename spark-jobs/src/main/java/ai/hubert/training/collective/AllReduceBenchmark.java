@@ -355,12 +355,20 @@ public final class AllReduceBenchmark {
     }
   }
 
-  private interface RankWork {
+  /** One rank's part of a multi-threaded run. */
+  interface RankWork {
     Object apply(int rank) throws Exception;
   }
 
-  /** Runs work(rank) on n threads; element r is its result or the Throwable it threw. */
   private static List<Object> onThreads(int n, RankWork work) {
+    return onThreads(n, work, WAIT_SECONDS);
+  }
+
+  /**
+   * Runs work(rank) on n daemon threads; element r is its result or the Throwable it threw (also used by the
+   * collective's tests).
+   */
+  static List<Object> onThreads(int n, RankWork work, long waitSeconds) {
     ExecutorService pool = Executors.newFixedThreadPool(n, r -> {
       Thread t = new Thread(r, "allreduce-bench");
       t.setDaemon(true);
@@ -380,7 +388,7 @@ public final class AllReduceBenchmark {
       }
       List<Object> out = new ArrayList<>();
       for (Future<Object> f : futures) {
-        out.add(f.get(WAIT_SECONDS, TimeUnit.SECONDS));
+        out.add(f.get(waitSeconds, TimeUnit.SECONDS));
       }
       return out;
     } catch (InterruptedException e) {

@@ -2,10 +2,6 @@ package ai.hubert.training.collective;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /** Runs n ranks as threads of this JVM over loopback TCP. */
@@ -41,29 +37,7 @@ final class LocalRing {
 
   /** Runs work(rank) on n threads; element r is its result or the Throwable it threw. */
   static List<Object> onThreads(int n, Function<Integer, Object> work) {
-    ExecutorService pool = Executors.newFixedThreadPool(n);
-    try {
-      List<Future<Object>> futures = new ArrayList<>();
-      for (int r = 0; r < n; r++) {
-        int rank = r;
-        futures.add(pool.submit(() -> {
-          try {
-            return work.apply(rank);
-          } catch (Throwable t) {
-            return t;
-          }
-        }));
-      }
-      List<Object> out = new ArrayList<>();
-      for (Future<Object> f : futures) {
-        out.add(f.get(60, TimeUnit.SECONDS));
-      }
-      return out;
-    } catch (Exception e) {
-      throw new AssertionError("ranks did not finish", e);
-    } finally {
-      pool.shutdownNow();
-    }
+    return AllReduceBenchmark.onThreads(n, work::apply, 60);
   }
 
   /** Runs work on every rank; rethrows the first failure. */
