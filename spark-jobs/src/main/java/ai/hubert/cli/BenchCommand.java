@@ -42,7 +42,7 @@ final class BenchCommand implements Command {
         OptionSpec.value("ranks", "N", "2", "allreduce: ranks in the loopback ring"),
         OptionSpec.value("mb", "M", "100", "allreduce: megabytes of float32 per rank"),
         OptionSpec.value("wire", "fp32|bf16", "fp32", "allreduce: element type on the wire"),
-        OptionSpec.flag("no-overlap", "allreduce: reduce on the socket thread (the first version) instead of the reducer thread"));
+        OptionSpec.flag("overlap", "allreduce: add received segments on a reducer thread instead of the socket thread"));
   }
 
   @Override
@@ -92,7 +92,7 @@ final class BenchCommand implements Command {
       };
       context.out().println(ai.hubert.training.collective.AllReduceBenchmark.run(ImportLabelsCommand.parseInt("ranks", args.get("ranks")),
           ImportLabelsCommand.parseInt("mb", args.get("mb")), ImportLabelsCommand.parseInt("repetitions", args.get("repetitions")), wire,
-          ai.hubert.training.collective.RingOptions.DEFAULT_SEGMENT_BYTES, !args.flag("no-overlap"))
+          ai.hubert.training.collective.RingOptions.DEFAULT_SEGMENT_BYTES, args.flag("overlap"))
           .table());
       return 0;
     }

