@@ -39,9 +39,10 @@ def compute_s(model, gpu="V100"):
 # Host-staged Java TCP ring (TcpRingAllReduce):
 ALPHA_HOST = 50e-6      # MEASURED intercept of bench allreduce 1 MB vs 100 MB fits (~0.04-0.05 ms per ring step);
                         # ASSUMED the same across a real switch (syscalls + selector wake-ups dominate)
-REDUCE_GBPS = 2.2       # MEASURED bench allreduce --kernels: fp32 accumulate 2.2 GB/s on one core (reducer thread)
+REDUCE_GBPS = 8.6       # MEASURED bench allreduce --kernels: fp32 accumulate 8.6 GB/s on one core (inline loop;
+                        # 2.2 GB/s with the first version's heap copies)
 TCP_STREAM_GBPS = 3.0   # ASSUMED single-connection Java NIO TCP throughput on a server core; loopback here reached
-                        # 0.35-1.66 GB/s on 2 loaded cores (MEASURED), which is a lower bound
+                        # 2.0-2.3 GB/s per link on 2 idle cores shared by sender and receiver (MEASURED), a lower bound
 PCIE_GBPS = 20.0        # ASSUMED PCIe Gen4 x16 effective D2H/H2D
 # NCCL ring (GPUDirect RDMA):
 ALPHA_NCCL = 10e-6      # ASSUMED per ring step inter-node (NCCL docs / nccl-tests latencies are ~5-20 us)

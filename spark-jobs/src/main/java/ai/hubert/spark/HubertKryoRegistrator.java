@@ -53,6 +53,10 @@ public final class HubertKryoRegistrator implements KryoRegistrator {
       }
     }
     kryo.register(SerializableHadoopConf.class);
+    // training stages: the shuffle that hands each rank its utterances, and the broadcast plan and shards
+    kryo.register(ai.hubert.training.data.ShardedUtterance.class);
+    kryo.register(ai.hubert.training.data.TrainingIndex.class, new com.esotericsoftware.kryo.serializers.JavaSerializer());
+    kryo.register(ai.hubert.training.data.StageShards.class, new com.esotericsoftware.kryo.serializers.JavaSerializer());
     kryo.register(byte[][].class);
     kryo.register(float[][].class);
     kryo.register(java.util.ArrayList.class);

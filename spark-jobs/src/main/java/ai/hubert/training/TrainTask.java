@@ -32,6 +32,9 @@ import ai.hubert.training.data.Batch;
 import ai.hubert.training.data.BatchPlan;
 import ai.hubert.training.data.BatchPlanner;
 import ai.hubert.training.data.Prefetcher;
+import ai.hubert.training.data.ShardedUtterance;
+import ai.hubert.training.data.StageShards;
+import ai.hubert.training.data.TrainingIndex;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
@@ -42,11 +45,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.apache.spark.BarrierTaskContext;
-import org.apache.spark.sql.Row;
+import org.apache.spark.broadcast.Broadcast;
 
 /**
  * One rank of data-parallel HuBERT pretraining, run as a task of a Spark barrier stage: it holds its
@@ -75,9 +79,12 @@ final class TrainTask implements Serializable {
   private final int failAtUpdate;
   private final boolean failByExit;
   private final TrainingMetrics metrics;
+  private final Broadcast<TrainingIndex> index;
+  private final Broadcast<StageShards> shards;
 
   TrainTask(String configSource, String configText, List<String> overrides, String dataset, String labelSet, String codeVersion,
-      byte[] secret, String runUri, Map<String, String> hadoopConf, int classOffset, int failAtUpdate, boolean failByExit, TrainingMetrics metrics) {
+      byte[] secret, String runUri, Map<String, String> hadoopConf, int classOffset, int failAtUpdate, boolean failByExit, TrainingMetrics metrics,
+      Broadcast<TrainingIndex> index, Broadcast<StageShards> shards) {
     this.configSource = configSource;
     this.configText = configText;
     this.overrides = List.copyOf(overrides);
@@ -91,6 +98,8 @@ final class TrainTask implements Serializable {
     this.failAtUpdate = failAtUpdate;
     this.failByExit = failByExit;
     this.metrics = metrics;
+    this.index = index;
+    this.shards = shards;
   }
 
   /** One utterance of this rank's shard; labels per label set. */
@@ -99,26 +108,42 @@ final class TrainTask implements Serializable {
   /** A batch decoded and cropped for the model (by the prefetch thread); labels per label set. */
   private record Decoded(Batch batch, float[] audio, List<int[][]> labels) {}
 
-  /** Trains on this partition's rows (utt_id, pcm, labels); returns progress lines (rank 0) as TSV. */
-  List<String> run(java.util.Iterator<Row> rows) {
+  /**
+   * Trains epochs {@code firstEpoch..lastEpoch} of the stage on the utterances this partition received; returns progress
+   * lines (rank 0) as TSV.
+   */
+  List<String> run(java.util.Iterator<ShardedUtterance> rows) {
     BarrierTaskContext context = BarrierTaskContext.get();
     PretrainConfig cfg = PretrainConfigLoader.parse(configSource, configText, overrides);
     HubertConfig modelConfig = cfg.model();
     Engine engine = Engine.getInstance(); // loads libtorch
     RankDevice device = RankDevice.select(cfg.useGpu(), scala.jdk.javaapi.CollectionConverters.asJava(context.resources()),
         cfg.useGpu() ? engine.getGpuCount() : 0); // no CUDA probe (and its warnings) on CPU ranks
-    List<Utterance> shard = new ArrayList<>();
+    TrainingIndex utterances = index.value();
+    StageShards stage = shards.value();
+    Map<Integer, Utterance> shard = new HashMap<>();
+    int partition = context.partitionId();
     while (rows.hasNext()) {
-      Row r = rows.next();
-      int[][] labels = new int[r.size() - 2][];
+      ShardedUtterance r = rows.next();
+      if (r.rank() != partition) {
+        throw new IllegalStateException("Utterance " + r.id() + " was sent to partition " + partition + " but is meant for rank "
+            + r.rank());
+      }
+      int[][] labels = new int[r.labels().length][];
       for (int i = 0; i < labels.length; i++) {
-        labels[i] = LabelSchema.unpack((byte[]) r.get(2 + i));
+        labels[i] = LabelSchema.unpack(r.labels()[i]);
       }
       if (labels.length != modelConfig.numLabelSets()) {
-        throw new IllegalStateException("Utterance " + r.getString(0) + " has " + labels.length + " label columns but the model "
+        throw new IllegalStateException("Utterance " + r.id() + " has " + labels.length + " label columns but the model "
             + "predicts " + modelConfig.numLabelSets() + " label set(s)");
       }
-      shard.add(new Utterance(r.getString(0), (byte[]) r.get(1), labels));
+      if (r.pcm().length != 2 * utterances.length(r.index())) {
+        throw new IllegalStateException("Utterance " + r.id() + " has " + r.pcm().length / 2 + " samples of PCM but the audio "
+            + "table's num_samples says " + utterances.length(r.index()));
+      }
+      if (shard.put(r.index(), new Utterance(r.id(), r.pcm(), labels)) != null) {
+        throw new IllegalStateException("Utterance " + r.id() + " reached rank " + partition + " twice");
+      }
     }
     RunInfo info = new RunInfo(configSource, configText, overrides, dataset, labelSet, cfg.seed(), cfg.worldSize(), codeVersion,
         RunInfo.RNG);
@@ -133,13 +158,8 @@ final class TrainTask implements Serializable {
          NDManager root = NDManager.newBaseManager(device.djl())) {
       scratch = Files.createTempDirectory("hubert-train-rank" + ring.rank() + "-");
       int rank = ring.rank();
-      long[] lengths = new long[shard.size()];
-      int[] labelLengths = new int[shard.size()];
-      for (int i = 0; i < shard.size(); i++) {
-        lengths[i] = shard.get(i).pcm().length / 2;
-        labelLengths[i] = shard.get(i).labels()[0].length;
-      }
-      BatchPlan plan = BatchPlanner.of(cfg).plan(lengths, labelLengths);
+      BatchPlan plan = utterances.plan(BatchPlanner.of(cfg));
+      checkDelivery(plan, stage, rank, shard, utterances);
 
       String last = checkpoints.latest();
       HubertModel model;
@@ -184,9 +204,13 @@ final class TrainTask implements Serializable {
       long started = System.nanoTime();
       int epoch = position.epoch();
       int next = position.nextBatch();
-      while (step.numUpdates() < cfg.maxUpdate()) {
-        List<List<Batch>> groups = plan.updates(epoch, 0, 1, cfg.updateFreq(epoch));
-        int steps = minOverRanks(ring, groups.size());
+      if (epoch < stage.firstEpoch() && step.numUpdates() < cfg.maxUpdate()) {
+        throw new IllegalStateException("rank " + rank + ": checkpoint " + last + " stops in epoch " + epoch + " but this stage "
+            + "trains epochs " + stage.firstEpoch() + ".." + stage.lastEpoch() + " (the previous stage did not save its end)");
+      }
+      while (step.numUpdates() < cfg.maxUpdate() && epoch <= stage.lastEpoch()) {
+        List<List<Batch>> groups = plan.updates(epoch, rank, ring.worldSize(), cfg.updateFreq(epoch));
+        int steps = groups.size();
         if (steps == 0) {
           throw new IllegalStateException("rank " + rank + ": no complete update in epoch " + epoch
               + " on some rank; give every rank more utterances or lower dataset.max_tokens");
@@ -259,11 +283,15 @@ final class TrainTask implements Serializable {
             if (log) {
               window.reset();
             }
-            boolean save = (cfg.saveIntervalUpdates() > 0 && done % cfg.saveIntervalUpdates() == 0) || done == cfg.maxUpdate();
+            boolean endOfEpoch = g == steps - 1;
+            // the stage's last update is saved too: the next stage (next epoch's shards) starts from it
+            boolean save = (cfg.saveIntervalUpdates() > 0 && done % cfg.saveIntervalUpdates() == 0) || done == cfg.maxUpdate()
+                || (endOfEpoch && epoch == stage.lastEpoch());
             if (save && rank == 0) {
               Path staged = scratch.resolve("checkpoint_" + done);
-              TrainingCheckpoint.write(staged, model, adam, new TrainingCheckpoint.State(done, step.skipped(), adam.steps(), epoch, g + 1),
-                  lineage(done, last));
+              TrainingCheckpoint.State at = endOfEpoch ? new TrainingCheckpoint.State(done, step.skipped(), adam.steps(), epoch + 1, 0)
+                  : new TrainingCheckpoint.State(done, step.skipped(), adam.steps(), epoch, g + 1);
+              TrainingCheckpoint.write(staged, model, adam, at, lineage(done, last));
               Files.writeString(staged.resolve("config.yaml"), configText, StandardCharsets.UTF_8);
               Files.writeString(staged.resolve(RUN_INFO), info.toJson(), StandardCharsets.UTF_8);
               if (fp16 != null) {
@@ -323,7 +351,7 @@ final class TrainTask implements Serializable {
     return o.toString();
   }
 
-  private Decoded decode(List<Utterance> shard, Batch b, HubertConfig model) {
+  private Decoded decode(Map<Integer, Utterance> shard, Batch b, HubertConfig model) {
     int n = b.size();
     int len = b.cropLength();
     float[] audio = new float[n * len];
@@ -392,16 +420,33 @@ final class TrainTask implements Serializable {
     return z ^ (z >>> 31);
   }
 
-  /** Every rank must run the same number of updates in an epoch: the smallest shard decides. */
-  private static int minOverRanks(Collective ring, int mine) {
-    FloatBuffer counts = ByteBuffer.allocateDirect(4 * ring.worldSize()).order(ByteOrder.nativeOrder()).asFloatBuffer();
-    counts.put(ring.rank(), mine);
-    ring.allReduceSum(counts);
-    int min = Integer.MAX_VALUE;
-    for (int r = 0; r < ring.worldSize(); r++) {
-      min = Math.min(min, Math.round(counts.get(r)));
+  /**
+   * Every utterance that this rank's batches of the stage's epochs need must have arrived, and nothing else: a wrong
+   * shuffle fails here, naming an utterance, instead of training on other data.
+   */
+  private static void checkDelivery(BatchPlan plan, StageShards stage, int rank, Map<Integer, Utterance> shard, TrainingIndex index) {
+    java.util.Set<Integer> needed = new java.util.HashSet<>();
+    for (int e = stage.firstEpoch(); e <= stage.lastEpoch(); e++) {
+      for (Batch b : plan.epoch(e, rank, stage.worldSize())) {
+        for (int u : b.utterances()) {
+          needed.add(u);
+          if (!shard.containsKey(u)) {
+            throw new IllegalStateException("rank " + rank + ": batch " + b.batchId() + " of epoch " + e + " needs utterance "
+                + index.id(u) + ", which this stage did not deliver to it (" + shard.size() + " utterances arrived)");
+          }
+        }
+      }
     }
-    return min;
+    for (int u : shard.keySet()) {
+      if (!stage.receives(rank, u)) {
+        throw new IllegalStateException("rank " + rank + ": utterance " + index.id(u) + " arrived but the stage's shards do not "
+            + "give it to this rank");
+      }
+    }
+    if (!stage.isReplicated() && needed.size() != shard.size()) {
+      throw new IllegalStateException("rank " + rank + ": " + shard.size() + " utterances arrived for epoch " + stage.firstEpoch()
+          + " but its batches use " + needed.size());
+    }
   }
 
   /**

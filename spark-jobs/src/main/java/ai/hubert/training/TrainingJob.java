@@ -10,6 +10,12 @@ import ai.hubert.training.checkpoint.CheckpointStore;
 import ai.hubert.training.collective.Rendezvous;
 import ai.hubert.training.config.PretrainConfig;
 import ai.hubert.training.config.PretrainConfigLoader;
+import ai.hubert.training.data.BatchPlan;
+import ai.hubert.training.data.BatchPlanner;
+import ai.hubert.training.data.ShardedUtterance;
+import ai.hubert.training.data.StageShards;
+import ai.hubert.training.data.TrainingIndex;
+import ai.hubert.model.train.TrainingCheckpoint;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -21,7 +27,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -29,12 +38,13 @@ import org.apache.spark.sql.functions;
 import scala.reflect.ClassTag;
 
 /**
- * Data-parallel HuBERT pretraining as one Spark barrier stage (the XGBoost4J-Spark pattern: a thin driver
- * around one task per rank). The driver joins the audio table with a label set by tag, hash-partitions the
- * utterances into {@code distributed_world_size} shards, and runs {@link TrainTask} on each; the tasks meet
- * through {@code BarrierTaskContext.allGather} and all-reduce gradients over a TCP ring. When a task or
- * executor dies Spark retries the whole barrier stage, and every rank resumes from the run's newest
- * complete checkpoint (on any Hadoop file system, see {@link CheckpointStore}).
+ * Data-parallel HuBERT pretraining as Spark barrier stages (the XGBoost4J-Spark pattern: a thin driver around one
+ * task per rank). The driver joins the audio table with a label set by tag, builds fairseq's global batch plan from
+ * the utterances' lengths ({@link TrainingIndex}, broadcast), and per stage ships every rank the utterances of its
+ * batches ({@link StageShards}: the whole dataset once when it fits {@code spark.data_per_rank_gb}, else one stage
+ * per epoch); {@link TrainTask} runs on each rank, the tasks meet through {@code BarrierTaskContext.allGather} and
+ * all-reduce gradients over a TCP ring. When a task or executor dies Spark retries the barrier stage, and every rank
+ * resumes from the run's newest complete checkpoint (on any Hadoop file system, see {@link CheckpointStore}).
  */
 public final class TrainingJob {
   private final FeatureStore store;
@@ -162,38 +172,67 @@ public final class TrainingJob {
     Map<String, String> hadoopConf = new HashMap<>();
     spark.sparkContext().hadoopConfiguration().forEach(e -> hadoopConf.put(e.getKey(), e.getValue()));
     CheckpointStore checkpoints = CheckpointStore.open(runDir, spark.sparkContext().hadoopConfiguration());
-    Dataset<Row> data = store.read(store.audio(ds)).select(AudioSchema.UTT_ID, AudioSchema.PCM);
-    List<org.apache.spark.sql.Column> columns = new ArrayList<>(List.of(functions.col(AudioSchema.UTT_ID), functions.col(AudioSchema.PCM)));
+    Dataset<Row> data = store.read(store.audio(ds)).select(AudioSchema.UTT_ID, AudioSchema.NUM_SAMPLES, AudioSchema.PCM);
+    List<String> labelColumns = new ArrayList<>();
     for (int i = 0; i < tags.size(); i++) { // one label column per label set, in the model's set order
       String column = LabelSchema.LABELS + "_" + i;
-      data = data.join(store.readLabelSet(ds, tags.get(i)).select(functions.col(LabelSchema.UTT_ID),
-          functions.col(LabelSchema.LABELS).as(column)), LabelSchema.UTT_ID);
-      columns.add(functions.col(column));
+      Dataset<Row> set = store.readLabelSet(ds, tags.get(i)).select(functions.col(LabelSchema.UTT_ID),
+          functions.col(LabelSchema.LABELS).as(column), functions.col(LabelSchema.NUM_FRAMES).as(LabelSchema.NUM_FRAMES + "_" + i));
+      data = data.join(set, LabelSchema.UTT_ID);
+      labelColumns.add(column);
     }
-    data = data.select(columns.toArray(new org.apache.spark.sql.Column[0])).repartition(world, functions.col(AudioSchema.UTT_ID));
+    TrainingIndex index = index(data, ds, tag);
+    BatchPlan plan = index.plan(BatchPlanner.of(cfg));
+    if (plan.batchesPerRank(world) == 0) {
+      throw new IllegalArgumentException("Cannot train on " + ds + "/" + tag + " with " + world + " ranks: its " + plan.keptCount()
+          + " usable utterances make " + plan.batches().size() + " batches of dataset.max_tokens " + cfg.maxTokens()
+          + " samples, fewer than one per rank; lower dataset.max_tokens or use fewer ranks");
+    }
+    long keptBytes = 0;
+    for (int u : plan.orderedIndices()) {
+      keptBytes += 2 * index.length(u);
+    }
+    boolean replicate = keptBytes <= cfg.dataPerRankGb() * 1e9;
+    List<String> columns = new ArrayList<>(List.of(AudioSchema.UTT_ID, AudioSchema.PCM));
+    columns.addAll(labelColumns);
+    JavaRDD<Row> rows = data.select(columns.stream().map(functions::col).toArray(org.apache.spark.sql.Column[]::new)).javaRDD();
+    Broadcast<TrainingIndex> indexBroadcast = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(index);
     TrainingMetrics metrics = TrainingMetrics.register(spark.sparkContext());
-    TrainTask task = new TrainTask(configFile.toString(), text, overrides, ds, tag, CodeVersion.get(), Rendezvous.newSecret(),
-        checkpoints.uri(), hadoopConf, offset, failAtUpdate, fault == Fault.EXECUTOR_EXIT, metrics);
-    spark.sparkContext().setJobDescription("train " + configFile.getFileName() + " on " + ds + "/" + tag + " with " + world + " ranks");
-    ClassTag<String> strings = scala.reflect.ClassTag$.MODULE$.apply(String.class);
-    JavaRDD<String> progress = JavaRDD.fromRDD(data.rdd().barrier().mapPartitions(
-        (scala.Function1<scala.collection.Iterator<Row>, scala.collection.Iterator<String>> & java.io.Serializable) it ->
-            scala.jdk.javaapi.CollectionConverters.asScala(task.run(scala.jdk.javaapi.CollectionConverters.asJava(it)).iterator()),
-        false, strings), strings)
-        // A failed barrier ResultStage aborts the job; a barrier ShuffleMapStage is retried (XGBoost4J-Spark's trick).
-        .repartition(1);
+    byte[] secret = Rendezvous.newSecret();
     // On a cluster rank 0 prints to its executor's log; the driver's console follows the accumulators instead.
     DriverProgressListener console = spark.sparkContext().isLocal() ? null : new DriverProgressListener(System.out, cfg.maxUpdate());
     if (console != null) {
       spark.sparkContext().addSparkListener(console);
     }
-    List<String> lines;
+    List<String> lines = new ArrayList<>();
     try {
-      lines = new ArrayList<>(progress.collect());
+      TrainingCheckpoint.State at = state(checkpoints);
+      while (at.updates() < cfg.maxUpdate()) {
+        int first = at.epoch();
+        StageShards shards = replicate ? StageShards.replicated(plan, index.size(), world, first, lastEpoch(cfg, plan, world, at))
+            : StageShards.perEpoch(plan, index.size(), world, first);
+        checkpoints.append(SHARDS_FILE, shardsLine(shards, index, plan) + "\n");
+        Broadcast<StageShards> shardsBroadcast = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(shards);
+        TrainTask task = new TrainTask(configFile.toString(), text, overrides, ds, tag, CodeVersion.get(), secret,
+            checkpoints.uri(), hadoopConf, offset, failAtUpdate, fault == Fault.EXECUTOR_EXIT, metrics, indexBroadcast, shardsBroadcast);
+        spark.sparkContext().setJobDescription("train " + configFile.getFileName() + " on " + ds + "/" + tag + " with " + world
+            + " ranks, epochs " + shards.firstEpoch() + ".." + shards.lastEpoch());
+        lines.addAll(stage(rows, shardsBroadcast, indexBroadcast, world, labelColumns.size(), task).collect());
+        shardsBroadcast.destroy();
+        TrainingCheckpoint.State after = state(checkpoints);
+        if (after.updates() < cfg.maxUpdate() && after.epoch() <= shards.lastEpoch()) {
+          throw new IllegalStateException("Training stage for epochs " + shards.firstEpoch() + ".." + shards.lastEpoch()
+              + " ended at update " + after.updates() + " without finishing them (checkpoint " + checkpoints.latest() + ")");
+        }
+        at = after;
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     } finally {
       if (console != null) {
         spark.sparkContext().removeSparkListener(console);
       }
+      indexBroadcast.destroy();
     }
     try {
       return new Summary(lines, checkpoints.uri(), checkpoints.latest(), (System.nanoTime() - start) / 1e9, metrics.lastUpdate(),
@@ -201,5 +240,106 @@ public final class TrainingJob {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** The run folder's log of what each stage sent to each rank (one JSON line per stage). */
+  public static final String SHARDS_FILE = "shards.jsonl";
+
+  /** The trainer state of the run's newest checkpoint, or the start of epoch 1. */
+  private static TrainingCheckpoint.State state(CheckpointStore checkpoints) throws IOException {
+    String last = checkpoints.latest();
+    return last == null ? new TrainingCheckpoint.State(0, 0, 0, 1, 0)
+        : TrainingCheckpoint.parseState(checkpoints.readCheckpointFile(last, TrainingCheckpoint.TRAINER));
+  }
+
+  /** The epoch in which update max_update falls when training resumes at {@code at} (no skipped updates assumed). */
+  private static int lastEpoch(PretrainConfig cfg, BatchPlan plan, int world, TrainingCheckpoint.State at) {
+    long updates = at.updates();
+    int epoch = at.epoch();
+    int next = at.nextBatch();
+    while (true) {
+      int groups = (plan.batchesPerRank(world) + cfg.updateFreq(epoch) - 1) / cfg.updateFreq(epoch);
+      updates += Math.max(0, groups - next);
+      if (updates >= cfg.maxUpdate()) {
+        return epoch;
+      }
+      epoch++;
+      next = 0;
+    }
+  }
+
+  /** Every utterance of the join, sorted by id, with its sample and label-frame counts (the first label set's). */
+  private static TrainingIndex index(Dataset<Row> data, String ds, String tag) {
+    List<Row> meta = data.select(functions.col(AudioSchema.UTT_ID), functions.col(AudioSchema.NUM_SAMPLES),
+        functions.col(LabelSchema.NUM_FRAMES + "_0")).orderBy(AudioSchema.UTT_ID).collectAsList();
+    if (meta.isEmpty()) {
+      throw new IllegalArgumentException("Cannot train: no utterance of dataset " + ds + " has labels in label set(s) " + tag);
+    }
+    String[] ids = new String[meta.size()];
+    long[] lengths = new long[meta.size()];
+    int[] labelLengths = new int[meta.size()];
+    for (int i = 0; i < ids.length; i++) {
+      Row r = meta.get(i);
+      ids[i] = r.getString(0);
+      lengths[i] = ((Number) r.get(1)).longValue();
+      labelLengths[i] = ((Number) r.get(2)).intValue();
+    }
+    return new TrainingIndex(ids, lengths, labelLengths);
+  }
+
+  /**
+   * The barrier stage: every row goes to the ranks the shards name (a shuffle keyed by rank), each rank's partition
+   * runs {@link TrainTask}. A failed barrier ResultStage aborts the job, while a barrier ShuffleMapStage is retried
+   * (XGBoost4J-Spark's trick), hence the final repartition(1).
+   */
+  private static JavaRDD<String> stage(JavaRDD<Row> rows, Broadcast<StageShards> shardsBroadcast, Broadcast<TrainingIndex> indexBroadcast,
+      int world, int labelSets, TrainTask task) {
+    JavaPairRDD<Integer, ShardedUtterance> keyed = rows.flatMapToPair(r -> {
+      String id = r.getString(0);
+      TrainingIndex index = indexBroadcast.value();
+      StageShards shards = shardsBroadcast.value();
+      int u = index.indexOf(id);
+      if (u < 0) {
+        throw new IllegalStateException("Utterance " + id + " is not in the run's index (the tables changed during training?)");
+      }
+      List<scala.Tuple2<Integer, ShardedUtterance>> out = new ArrayList<>();
+      byte[][] labels = new byte[labelSets][];
+      for (int i = 0; i < labelSets; i++) {
+        labels[i] = (byte[]) r.get(2 + i);
+      }
+      for (int rank : shards.ranksOf(u)) {
+        out.add(new scala.Tuple2<>(rank, new ShardedUtterance(rank, u, id, (byte[]) r.get(1), labels)));
+      }
+      return out.iterator();
+    });
+    JavaRDD<ShardedUtterance> partitioned = keyed.partitionBy(new RankPartitioner(world)).values();
+    ClassTag<String> strings = scala.reflect.ClassTag$.MODULE$.apply(String.class);
+    return JavaRDD.fromRDD(partitioned.rdd().barrier().mapPartitions(
+        (scala.Function1<scala.collection.Iterator<ShardedUtterance>, scala.collection.Iterator<String>> & java.io.Serializable) it ->
+            scala.jdk.javaapi.CollectionConverters.asScala(task.run(scala.jdk.javaapi.CollectionConverters.asJava(it)).iterator()),
+        false, strings), strings).repartition(1);
+  }
+
+  /** One line of {@value #SHARDS_FILE}. */
+  private static String shardsLine(StageShards shards, TrainingIndex index, BatchPlan plan) {
+    com.google.gson.JsonObject o = new com.google.gson.JsonObject();
+    o.addProperty("first_epoch", shards.firstEpoch());
+    o.addProperty("last_epoch", shards.lastEpoch());
+    o.addProperty("replicated", shards.isReplicated());
+    o.addProperty("batches", plan.batches().size());
+    o.addProperty("batches_per_rank", plan.batchesPerRank(shards.worldSize()));
+    o.addProperty("dropped_batches_per_epoch", plan.droppedPerEpoch(shards.worldSize()));
+    o.addProperty("dropped_too_short", plan.droppedTooShort().size());
+    com.google.gson.JsonArray ranks = new com.google.gson.JsonArray();
+    for (StageShards.RankShare share : shards.shares(index)) {
+      com.google.gson.JsonObject r = new com.google.gson.JsonObject();
+      r.addProperty("rank", share.rank());
+      r.addProperty("utterances", share.utterances());
+      r.addProperty("pcm_bytes", share.pcmBytes());
+      r.addProperty("digest", Long.toHexString(share.digest()));
+      ranks.add(r);
+    }
+    o.add("ranks", ranks);
+    return o.toString();
   }
 }

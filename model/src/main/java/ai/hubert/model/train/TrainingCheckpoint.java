@@ -28,7 +28,8 @@ public final class TrainingCheckpoint {
     /** The pointer file naming the newest complete checkpoint. */
     public static final String LAST = "checkpoint_last";
     static final String OPTIMIZER = "optimizer.safetensors";
-    static final String TRAINER = "trainer.json";
+    /** The checkpoint file holding the trainer {@link State}. */
+    public static final String TRAINER = "trainer.json";
 
     private TrainingCheckpoint() {}
 
@@ -96,7 +97,12 @@ public final class TrainingCheckpoint {
         if (!Files.isRegularFile(file)) {
             throw new IOException("Expected checkpoint file " + file + ", found none");
         }
-        JsonObject t = JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8)).getAsJsonObject();
+        return parseState(Files.readString(file, StandardCharsets.UTF_8));
+    }
+
+    /** Parses the text of a checkpoint's {@value #TRAINER}. */
+    public static State parseState(String json) {
+        JsonObject t = JsonParser.parseString(json).getAsJsonObject();
         return new State(t.get("updates").getAsLong(), t.get("skipped").getAsLong(), t.get("adam_steps").getAsLong(),
                 t.get("epoch").getAsInt(), t.has("next_batch") ? t.get("next_batch").getAsInt() : 0);
     }

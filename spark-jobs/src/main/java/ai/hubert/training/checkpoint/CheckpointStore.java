@@ -155,6 +155,15 @@ public final class CheckpointStore {
     return local;
   }
 
+  /** The text of file {@code name} of the checkpoint at {@code checkpointUri} (without copying the rest of it). */
+  public String readCheckpointFile(String checkpointUri, String name) throws IOException {
+    Path file = new Path(new Path(checkpointUri), name);
+    if (!fs.exists(file)) {
+      throw new IOException("Checkpoint " + checkpointUri + " has no file " + name);
+    }
+    return readText(file);
+  }
+
   /** Checkpoint folder names of the run, oldest first. */
   public List<String> checkpoints() throws IOException {
     List<String> names = new ArrayList<>();

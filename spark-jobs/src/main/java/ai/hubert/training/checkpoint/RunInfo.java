@@ -13,8 +13,9 @@ import java.util.List;
  */
 public record RunInfo(String configSource, String configText, List<String> overrides, String dataset, String labelSet,
     long seed, int worldSize, String codeVersion, String rng) {
-  /** How each random stream is derived (version 1); stored so a resume with other rules is refused. */
-  public static final String RNG = "v1: batch order Random(seed+epoch); crops SplittableRandom(mix(seed,epoch,batch)); "
+  /** How batches are dealt and each random stream is derived (version 2); stored so a resume with other rules is refused. */
+  public static final String RNG = "v2: one batch plan over all utterances sorted by id, rank r of w takes shuffled positions "
+      + "r, r+w, ... each epoch; batch order Random(seed+epoch); crops SplittableRandom(mix(seed,epoch,batch)); "
       + "masks Random(seed*1000003+update*7919+rank); dropout libtorch manual_seed(mix(seed,update,rank,batchInUpdate)); "
       + "layerdrop Random(mix(seed,update,rank,batchInUpdate)^1)";
 

@@ -57,6 +57,7 @@ public final class PretrainConfig {
     private final String labelSet;
     private final boolean useGpu;
     private final int cpusPerTask;
+    private final double dataPerRankGb;
 
     private PretrainConfig(Builder b) {
         modelPreset = b.modelPreset;
@@ -97,6 +98,7 @@ public final class PretrainConfig {
         labelSet = b.labelSet;
         useGpu = b.useGpu;
         cpusPerTask = b.cpusPerTask;
+        dataPerRankGb = b.dataPerRankGb;
     }
 
     /** A builder with fairseq's defaults around {@code model} (preset name "custom"). */
@@ -339,6 +341,15 @@ public final class PretrainConfig {
         return cpusPerTask;
     }
 
+    /**
+     * {@code spark.data_per_rank_gb}: audio (PCM16, GB of 10<sup>9</sup> bytes) a rank may hold in memory. When the
+     * whole kept dataset fits, every rank receives all of it once and one barrier stage runs every epoch; otherwise
+     * each epoch is a stage of its own whose shuffle brings each rank exactly that epoch's utterances.
+     */
+    public double dataPerRankGb() {
+        return dataPerRankGb;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof PretrainConfig c && c.toString().equals(toString());
@@ -364,7 +375,7 @@ public final class PretrainConfig {
                 + clipNorm + ", adamBetas=(" + adamBeta1 + "," + adamBeta2 + "), adamEps=" + adamEps
                 + ", weightDecay=" + weightDecay + ", warmupUpdates=" + warmupUpdates + ", endLearningRate="
                 + endLearningRate + ", totalNumUpdate=" + totalNumUpdate + ", power=" + power + ", dataset=" + dataset + ", labelSet=" + labelSet
-                + ", useGpu=" + useGpu + ", cpusPerTask=" + cpusPerTask + "}";
+                + ", useGpu=" + useGpu + ", cpusPerTask=" + cpusPerTask + ", dataPerRankGb=" + dataPerRankGb + "}";
     }
 
     /** Mutable builder; {@link #build()} validates every range and throws {@link ConfigException}. */
@@ -407,6 +418,7 @@ public final class PretrainConfig {
         private String labelSet;
         private boolean useGpu;
         private int cpusPerTask = 1;
+        private double dataPerRankGb = 4.0;
 
         private Builder(HubertConfig model) {
             this.model = Objects.requireNonNull(model, "model");
@@ -451,6 +463,7 @@ public final class PretrainConfig {
             labelSet = c.labelSet;
             useGpu = c.useGpu;
             cpusPerTask = c.cpusPerTask;
+            dataPerRankGb = c.dataPerRankGb;
         }
 
         public Builder modelPreset(String v) {
@@ -640,6 +653,11 @@ public final class PretrainConfig {
             return this;
         }
 
+        public Builder dataPerRankGb(double v) {
+            dataPerRankGb = v;
+            return this;
+        }
+
         /**
          * Validates and builds.
          *
@@ -702,6 +720,8 @@ public final class PretrainConfig {
             check(PRESETS.contains(modelPreset) || modelPreset.equals("custom"), "hubert.model_preset",
                     "one of " + PRESETS, modelPreset);
             check(cpusPerTask >= 1, "spark.cpus_per_task", "a count >= 1", cpusPerTask);
+            check(dataPerRankGb >= 0 && Double.isFinite(dataPerRankGb), "spark.data_per_rank_gb", "a size in GB >= 0",
+                    dataPerRankGb);
             return new PretrainConfig(this);
         }
 

@@ -74,7 +74,7 @@ public final class PretrainConfigLoader {
                 "dropout", "attention_dropout", "activation_dropout", "feature_grad_mult", "untie_final_proj",
                 "logit_temp"));
         s.put("hubert", List.of("model_preset", "num_clusters", "dataset", "label_set", "label_rates"));
-        s.put("spark", List.of("use_gpu", "cpus_per_task"));
+        s.put("spark", List.of("use_gpu", "cpus_per_task", "data_per_rank_gb"));
         return s;
     }
 
@@ -200,7 +200,8 @@ public final class PretrainConfigLoader {
                 .dataset(string("hubert.dataset", null))
                 .labelSet(labelSets())
                 .useGpu(bool("spark.use_gpu", false))
-                .cpusPerTask(int32("spark.cpus_per_task", 1));
+                .cpusPerTask(int32("spark.cpus_per_task", 1))
+                .dataPerRankGb(dbl("spark.data_per_rank_gb", 4.0));
         double[] betas = betas("optimizer.adam_betas");
         b.adamBetas(betas[0], betas[1]);
         int taskRate = int32("task.label_rate", model.labelRate());
