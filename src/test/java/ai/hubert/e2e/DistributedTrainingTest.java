@@ -197,7 +197,7 @@ class DistributedTrainingTest {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   @Tag("cluster")
   void recoversFromAKilledExecutorJvmOnAMultiProcessCluster() throws Exception {
     SparkSession.getDefaultSession().foreach(s -> {
@@ -266,7 +266,7 @@ class DistributedTrainingTest {
    * and the per-epoch stages' log shows each rank's utterances changing from epoch to epoch.
    */
   @Test
-  @Order(5)
+  @Order(4)
   void perEpochShardStagesTrainWhatReplicatedShardsTrain() throws Exception {
     // 6 crops of <= 4 s per batch: 4 batches, 2 per rank, 2 updates per epoch, so 6 updates take 3 epochs
     String[] common = {"optimization.max_update=6", "checkpoint.save_interval_updates=0", "dataset.max_tokens=384000"};
