@@ -275,8 +275,12 @@ class DistributedTrainingTest {
     List<String> more = new ArrayList<>(List.of(common));
     more.add("spark.data_per_rank_gb=0");
     TrainingJob job = new TrainingJob(store);
-    List<String> a = job.run(config, overrides(more.toArray(String[]::new)), "train", "mfcc-k20", perEpoch, -1).progress();
-    List<String> b = job.run(config, overrides(common), "train", "mfcc-k20", replicated, -1).progress();
+    TrainingJob.Summary sa = job.run(config, overrides(more.toArray(String[]::new)), "train", "mfcc-k20", perEpoch, -1);
+    TrainingJob.Summary sb = job.run(config, overrides(common), "train", "mfcc-k20", replicated, -1);
+    System.out.printf("6 updates over 3 epochs: %.1f s with a stage per epoch, %.1f s in one replicated stage%n",
+        sa.wallSeconds(), sb.wallSeconds());
+    List<String> a = sa.progress();
+    List<String> b = sb.progress();
     assertSameUpdates(b, a, "per-epoch stages");
     assertEquals("3", a.get(a.size() - 1).split("\t")[1], "6 updates end in epoch 3: " + a);
 
