@@ -283,6 +283,9 @@ class DistributedTrainingTest {
     List<String> b = sb.progress();
     assertSameUpdates(b, a, "per-epoch stages");
     assertEquals("3", a.get(a.size() - 1).split("\t")[1], "6 updates end in epoch 3: " + a);
+    for (int i = 1; i < a.size(); i++) { // wall_s counts from the job's start across its stages
+      assertTrue(Double.parseDouble(a.get(i).split("\t")[10]) >= Double.parseDouble(a.get(i - 1).split("\t")[10]), a.toString());
+    }
 
     List<JsonObject> stages = Files.readAllLines(perEpoch.resolve(TrainingJob.SHARDS_FILE)).stream()
         .map(l -> com.google.gson.JsonParser.parseString(l).getAsJsonObject()).toList();

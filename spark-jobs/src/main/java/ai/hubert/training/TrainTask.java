@@ -81,10 +81,12 @@ final class TrainTask implements Serializable {
   private final TrainingMetrics metrics;
   private final Broadcast<TrainingIndex> index;
   private final Broadcast<StageShards> shards;
+  /** The driver's clock when the job started: progress wall times count from it across the job's stages. */
+  private final long jobStartMillis;
 
   TrainTask(String configSource, String configText, List<String> overrides, String dataset, String labelSet, String codeVersion,
       byte[] secret, String runUri, Map<String, String> hadoopConf, int classOffset, int failAtUpdate, boolean failByExit, TrainingMetrics metrics,
-      Broadcast<TrainingIndex> index, Broadcast<StageShards> shards) {
+      Broadcast<TrainingIndex> index, Broadcast<StageShards> shards, long jobStartMillis) {
     this.configSource = configSource;
     this.configText = configText;
     this.overrides = List.copyOf(overrides);
@@ -100,6 +102,7 @@ final class TrainTask implements Serializable {
     this.metrics = metrics;
     this.index = index;
     this.shards = shards;
+    this.jobStartMillis = jobStartMillis;
   }
 
   /** One utterance of this rank's shard; labels per label set. */
@@ -201,7 +204,6 @@ final class TrainTask implements Serializable {
       HubertModel compute = fp16 == null ? model : fp16.working();
       PretrainForward forward = new PretrainForward(compute);
       ProgressWindow window = new ProgressWindow(modelConfig.numLabelSets());
-      long started = System.nanoTime();
       int epoch = position.epoch();
       int next = position.nextBatch();
       if (epoch < stage.firstEpoch() && step.numUpdates() < cfg.maxUpdate()) {
@@ -274,7 +276,7 @@ final class TrainTask implements Serializable {
             }
             boolean log = done % Math.max(1, cfg.logInterval()) == 0 || done == cfg.maxUpdate();
             if (log && rank == 0) {
-              ProgressLine line = window.line(done, epoch, report, (System.nanoTime() - started) / 1e9, resumedFrom,
+              ProgressLine line = window.line(done, epoch, report, (System.currentTimeMillis() - jobStartMillis) / 1e3, resumedFrom,
                   context.stageAttemptNumber());
               out.add(line.tsv());
               System.out.println(line.console(cfg.maxUpdate()));

@@ -122,6 +122,7 @@ public final class TrainingJob {
   public Summary run(Path configFile, List<String> overrides, String dataset, String labelSet, String runDir, int failAtUpdate,
       Fault fault) {
     long start = System.nanoTime();
+    long jobStartMillis = System.currentTimeMillis();
     String text;
     try {
       text = Files.readString(configFile, StandardCharsets.UTF_8);
@@ -214,7 +215,7 @@ public final class TrainingJob {
         checkpoints.append(SHARDS_FILE, shardsLine(shards, index, plan) + "\n");
         Broadcast<StageShards> shardsBroadcast = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(shards);
         TrainTask task = new TrainTask(configFile.toString(), text, overrides, ds, tag, CodeVersion.get(), secret,
-            checkpoints.uri(), hadoopConf, offset, failAtUpdate, fault == Fault.EXECUTOR_EXIT, metrics, indexBroadcast, shardsBroadcast);
+            checkpoints.uri(), hadoopConf, offset, failAtUpdate, fault == Fault.EXECUTOR_EXIT, metrics, indexBroadcast, shardsBroadcast, jobStartMillis);
         spark.sparkContext().setJobDescription("train " + configFile.getFileName() + " on " + ds + "/" + tag + " with " + world
             + " ranks, epochs " + shards.firstEpoch() + ".." + shards.lastEpoch());
         lines.addAll(stage(rows, shardsBroadcast, indexBroadcast, world, labelColumns.size(), task).collect());
