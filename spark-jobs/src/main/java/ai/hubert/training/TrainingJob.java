@@ -194,6 +194,14 @@ public final class TrainingJob {
       keptBytes += 2 * index.length(u);
     }
     boolean replicate = keptBytes <= cfg.dataPerRankGb() * 1e9;
+    long audioUtterances = store.read(store.audio(ds)).count();
+    System.out.printf(Locale.ROOT, "train: %s/%s: %d of %d audio utterances have labels%s; %d shorter than task.min_sample_size (%d "
+        + "samples) left out; %d batches of <= %d samples, %d per rank per epoch, %d left over each epoch; %s (%.1f MB of audio, "
+        + "spark.data_per_rank_gb %s)%n", ds, tag, index.size(), audioUtterances,
+        index.size() < audioUtterances ? " (the others are not in the label set and are not trained on)" : "",
+        plan.droppedTooShort().size(), cfg.minSampleSize(), plan.batches().size(), cfg.maxTokens(), plan.batchesPerRank(world),
+        plan.droppedPerEpoch(world), replicate ? "every rank holds all of it, one stage" : "one stage per epoch", keptBytes / 1e6,
+        cfg.dataPerRankGb());
     List<String> columns = new ArrayList<>(List.of(AudioSchema.UTT_ID, AudioSchema.PCM));
     columns.addAll(labelColumns);
     JavaRDD<Row> rows = data.select(columns.stream().map(functions::col).toArray(org.apache.spark.sql.Column[]::new)).javaRDD();
