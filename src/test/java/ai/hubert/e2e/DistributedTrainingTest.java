@@ -307,6 +307,17 @@ class DistributedTrainingTest {
       rank0.add(ranks.get(0).getAsJsonObject().get("digest").getAsString());
     }
     assertTrue(rank0.size() > 1, "rank 0 got the same utterances in every epoch: " + stages);
+
+    // a per-epoch stage streams its utterances in batch order: a rank killed in the middle of epoch 2 resumes from the
+    // checkpoint after update 3 by passing over the batches of update 3 in the stream, and trains the same batches
+    Path recovered = tmp.resolve("per-epoch-recovered");
+    List<String> withFailure = new ArrayList<>(more);
+    withFailure.set(1, "checkpoint.save_interval_updates=1");
+    List<String> c = job.run(config, overrides(withFailure.toArray(String[]::new)), "train", "mfcc-k20", recovered, 3).progress();
+    List<String> expected = b.stream().filter(l -> !l.startsWith("3\t")).toList(); // update 3's line is the failed attempt's
+    assertSameUpdates(expected, c, "per-epoch stages with a rank killed at update 4");
+    List<JsonObject> history = ProgressHistory.resolve(Files.readString(recovered.resolve("progress.jsonl")));
+    assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L), history.stream().map(o -> o.get("update").getAsLong()).toList());
     List<String> one = Files.readAllLines(replicated.resolve(TrainingJob.SHARDS_FILE));
     assertEquals(1, one.size(), "one replicated stage for all epochs: " + one);
     assertTrue(one.get(0).contains("\"replicated\":true") && one.get(0).contains("\"last_epoch\":3"), one.get(0));

@@ -1,8 +1,12 @@
 package ai.hubert.training;
 
+import ai.hubert.training.data.StageShards;
 import org.apache.spark.Partitioner;
 
-/** Partition i holds the records keyed by rank i: the shuffle that hands each rank of a training stage its utterances. */
+/**
+ * Partition i holds the records whose {@link StageShards#key} names rank i: the shuffle that hands each rank of a
+ * training stage its utterances (sorted by key within the partition).
+ */
 final class RankPartitioner extends Partitioner {
   private static final long serialVersionUID = 1L;
   private final int ranks;
@@ -18,7 +22,7 @@ final class RankPartitioner extends Partitioner {
 
   @Override
   public int getPartition(Object key) {
-    int rank = (Integer) key;
+    int rank = StageShards.rankOfKey((Long) key);
     if (rank < 0 || rank >= ranks) {
       throw new IllegalArgumentException("rank " + rank + " is not one of the stage's " + ranks + " ranks");
     }

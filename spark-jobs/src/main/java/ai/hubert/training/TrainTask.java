@@ -20,7 +20,6 @@ import ai.hubert.model.train.OptimizerStep;
 import ai.hubert.model.train.PolynomialDecaySchedule;
 import ai.hubert.model.train.StepReport;
 import ai.hubert.model.train.TrainingCheckpoint;
-import ai.hubert.store.LabelSchema;
 import ai.hubert.training.checkpoint.CheckpointStore;
 import ai.hubert.training.checkpoint.RunInfo;
 import ai.hubert.training.collective.Collective;
@@ -45,7 +44,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -105,8 +103,6 @@ final class TrainTask implements Serializable {
     this.jobStartMillis = jobStartMillis;
   }
 
-  /** One utterance of this rank's shard; labels per label set. */
-  private record Utterance(String id, byte[] pcm, int[][] labels) {}
 
   /** A batch decoded and cropped for the model (by the prefetch thread); labels per label set. */
   private record Decoded(Batch batch, float[] audio, List<int[][]> labels) {}
@@ -124,30 +120,6 @@ final class TrainTask implements Serializable {
         cfg.useGpu() ? engine.getGpuCount() : 0); // no CUDA probe (and its warnings) on CPU ranks
     TrainingIndex utterances = index.value();
     StageShards stage = shards.value();
-    Map<Integer, Utterance> shard = new HashMap<>();
-    int partition = context.partitionId();
-    while (rows.hasNext()) {
-      ShardedUtterance r = rows.next();
-      if (r.rank() != partition) {
-        throw new IllegalStateException("Utterance " + r.id() + " was sent to partition " + partition + " but is meant for rank "
-            + r.rank());
-      }
-      int[][] labels = new int[r.labels().length][];
-      for (int i = 0; i < labels.length; i++) {
-        labels[i] = LabelSchema.unpack(r.labels()[i]);
-      }
-      if (labels.length != modelConfig.numLabelSets()) {
-        throw new IllegalStateException("Utterance " + r.id() + " has " + labels.length + " label columns but the model "
-            + "predicts " + modelConfig.numLabelSets() + " label set(s)");
-      }
-      if (r.pcm().length != 2 * utterances.length(r.index())) {
-        throw new IllegalStateException("Utterance " + r.id() + " has " + r.pcm().length / 2 + " samples of PCM but the audio "
-            + "table's num_samples says " + utterances.length(r.index()));
-      }
-      if (shard.put(r.index(), new Utterance(r.id(), r.pcm(), labels)) != null) {
-        throw new IllegalStateException("Utterance " + r.id() + " reached rank " + partition + " twice");
-      }
-    }
     RunInfo info = new RunInfo(configSource, configText, overrides, dataset, labelSet, cfg.seed(), cfg.worldSize(), codeVersion,
         RunInfo.RNG);
     CheckpointStore checkpoints = CheckpointStore.open(runUri, hadoopConf);
@@ -162,7 +134,7 @@ final class TrainTask implements Serializable {
       scratch = Files.createTempDirectory("hubert-train-rank" + ring.rank() + "-");
       int rank = ring.rank();
       BatchPlan plan = utterances.plan(BatchPlanner.of(cfg));
-      checkDelivery(plan, stage, rank, shard, utterances);
+      RankUtterances shard = RankUtterances.of(rows, rank, stage, plan, utterances, modelConfig.numLabelSets());
 
       String last = checkpoints.latest();
       HubertModel model;
@@ -219,9 +191,12 @@ final class TrainTask implements Serializable {
         }
         List<Batch> ahead = new ArrayList<>();
         groups.subList(Math.min(next, steps), steps).forEach(ahead::addAll);
+        groups.subList(0, Math.min(next, steps)).forEach(done -> done.forEach(shard::skip)); // trained before the checkpoint
+        int reached = next;
         try (Prefetcher<Batch, Decoded> decoded = new Prefetcher<>("hubert-prefetch-rank" + rank, ahead.iterator(),
-            b -> decode(shard, b, modelConfig), 2 * cfg.updateFreq(epoch))) {
+            b -> decode(shard.forBatch(b), b, modelConfig), 2 * cfg.updateFreq(epoch))) {
           for (int g = next; g < steps && step.numUpdates() < cfg.maxUpdate(); g++) {
+            reached = g + 1;
             long update = step.numUpdates();
             if (failAtUpdate >= 0 && update == failAtUpdate && context.stageAttemptNumber() == 0 && rank == 1 % ring.worldSize()) {
               failInjected();
@@ -307,6 +282,9 @@ final class TrainTask implements Serializable {
             }
           }
         }
+        if (reached == steps) {
+          shard.checkAllUsed(epoch);
+        }
         epoch++;
         next = 0;
       }
@@ -353,12 +331,12 @@ final class TrainTask implements Serializable {
     return o.toString();
   }
 
-  private Decoded decode(Map<Integer, Utterance> shard, Batch b, HubertConfig model) {
+  private Decoded decode(Map<Integer, RankUtterances.Utterance> shard, Batch b, HubertConfig model) {
     int n = b.size();
     int len = b.cropLength();
     float[] audio = new float[n * len];
     for (int i = 0; i < n; i++) {
-      Utterance u = shard.get(b.utterances()[i]);
+      RankUtterances.Utterance u = shard.get(b.utterances()[i]);
       Pcm16.toFloat(u.pcm(), (int) b.cropStarts()[i], audio, i * len, len); // only the crop, not the utterance
     }
     List<int[][]> sets = new ArrayList<>();
@@ -420,35 +398,6 @@ final class TrainTask implements Serializable {
     z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
     z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
     return z ^ (z >>> 31);
-  }
-
-  /**
-   * Every utterance that this rank's batches of the stage's epochs need must have arrived, and nothing else: a wrong
-   * shuffle fails here, naming an utterance, instead of training on other data.
-   */
-  private static void checkDelivery(BatchPlan plan, StageShards stage, int rank, Map<Integer, Utterance> shard, TrainingIndex index) {
-    java.util.Set<Integer> needed = new java.util.HashSet<>();
-    for (int e = stage.firstEpoch(); e <= stage.lastEpoch(); e++) {
-      for (Batch b : plan.epoch(e, rank, stage.worldSize())) {
-        for (int u : b.utterances()) {
-          needed.add(u);
-          if (!shard.containsKey(u)) {
-            throw new IllegalStateException("rank " + rank + ": batch " + b.batchId() + " of epoch " + e + " needs utterance "
-                + index.id(u) + ", which this stage did not deliver to it (" + shard.size() + " utterances arrived)");
-          }
-        }
-      }
-    }
-    for (int u : shard.keySet()) {
-      if (!stage.receives(rank, u)) {
-        throw new IllegalStateException("rank " + rank + ": utterance " + index.id(u) + " arrived but the stage's shards do not "
-            + "give it to this rank");
-      }
-    }
-    if (!stage.isReplicated() && needed.size() != shard.size()) {
-      throw new IllegalStateException("rank " + rank + ": " + shard.size() + " utterances arrived for epoch " + stage.firstEpoch()
-          + " but its batches use " + needed.size());
-    }
   }
 
   /**

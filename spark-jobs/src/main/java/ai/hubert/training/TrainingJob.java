@@ -303,7 +303,7 @@ public final class TrainingJob {
    */
   private static JavaRDD<String> stage(JavaRDD<Row> rows, Broadcast<StageShards> shardsBroadcast, Broadcast<TrainingIndex> indexBroadcast,
       int world, int labelSets, TrainTask task) {
-    JavaPairRDD<Integer, ShardedUtterance> keyed = rows.flatMapToPair(r -> {
+    JavaPairRDD<Long, ShardedUtterance> keyed = rows.flatMapToPair(r -> {
       String id = r.getString(0);
       TrainingIndex index = indexBroadcast.value();
       StageShards shards = shardsBroadcast.value();
@@ -311,17 +311,18 @@ public final class TrainingJob {
       if (u < 0) {
         throw new IllegalStateException("Utterance " + id + " is not in the run's index (the tables changed during training?)");
       }
-      List<scala.Tuple2<Integer, ShardedUtterance>> out = new ArrayList<>();
+      List<scala.Tuple2<Long, ShardedUtterance>> out = new ArrayList<>();
       byte[][] labels = new byte[labelSets][];
       for (int i = 0; i < labelSets; i++) {
         labels[i] = (byte[]) r.get(2 + i);
       }
       for (int rank : shards.ranksOf(u)) {
-        out.add(new scala.Tuple2<>(rank, new ShardedUtterance(rank, u, id, (byte[]) r.get(1), labels)));
+        out.add(new scala.Tuple2<>(shards.key(rank, u), new ShardedUtterance(rank, u, id, (byte[]) r.get(1), labels)));
       }
       return out.iterator();
     });
-    JavaRDD<ShardedUtterance> partitioned = keyed.partitionBy(new RankPartitioner(world)).values();
+    // sorted by key: a per-epoch stage's rank reads its utterances in the order of its batches (RankUtterances)
+    JavaRDD<ShardedUtterance> partitioned = keyed.repartitionAndSortWithinPartitions(new RankPartitioner(world)).values();
     ClassTag<String> strings = scala.reflect.ClassTag$.MODULE$.apply(String.class);
     return JavaRDD.fromRDD(partitioned.rdd().barrier().mapPartitions(
         (scala.Function1<scala.collection.Iterator<ShardedUtterance>, scala.collection.Iterator<String>> & java.io.Serializable) it ->

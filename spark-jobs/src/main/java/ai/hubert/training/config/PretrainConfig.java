@@ -344,7 +344,8 @@ public final class PretrainConfig {
     /**
      * {@code spark.data_per_rank_gb}: audio (PCM16, GB of 10<sup>9</sup> bytes) a rank may hold in memory. When the
      * whole kept dataset fits, every rank receives all of it once and one barrier stage runs every epoch; otherwise
-     * each epoch is a stage of its own whose shuffle brings each rank exactly that epoch's utterances.
+     * each epoch is a stage of its own whose shuffle streams each rank exactly that epoch's utterances, in the order
+     * of its batches.
      */
     public double dataPerRankGb() {
         return dataPerRankGb;

@@ -14,7 +14,8 @@ import java.util.List;
  * job delivers, per stage, exactly the utterances each rank's batches of those epochs need:
  * <ul>
  *   <li>{@link #perEpoch}: one epoch per stage; each utterance goes to the one rank whose batch holds it that epoch
- *   (utterances in the epoch's left-over batches or too short go nowhere);
+ *   (utterances in the epoch's left-over batches or too short go nowhere), keyed ({@link #key}) so that each rank's
+ *   partition, sorted, streams them in the order of its batches;
  *   <li>{@link #replicated}: when every rank can hold the whole kept dataset, every rank receives all of it once and
  *   the stage runs all remaining epochs, each rank still training only on its own slice of each epoch.
  * </ul>
@@ -28,10 +29,12 @@ public final class StageShards implements Serializable {
   private final int worldSize;
   /** Per utterance: its rank this epoch, or -1 (perEpoch only). */
   private final int[] rankOf;
+  /** Per utterance: its position in its rank's batches of the epoch, batch after batch (perEpoch only). */
+  private final int[] positionOf;
   /** Kept utterances (replicated only). */
   private final BitSet kept;
 
-  private StageShards(int firstEpoch, int lastEpoch, int worldSize, int[] rankOf, BitSet kept) {
+  private StageShards(int firstEpoch, int lastEpoch, int worldSize, int[] rankOf, int[] positionOf, BitSet kept) {
     if (worldSize < 1 || firstEpoch < 1 || lastEpoch < firstEpoch) {
       throw new IllegalArgumentException("Expected worldSize >= 1 and 1 <= firstEpoch <= lastEpoch, found worldSize "
           + worldSize + ", epochs " + firstEpoch + ".." + lastEpoch);
@@ -40,16 +43,20 @@ public final class StageShards implements Serializable {
     this.lastEpoch = lastEpoch;
     this.worldSize = worldSize;
     this.rankOf = rankOf;
+    this.positionOf = positionOf;
     this.kept = kept;
   }
 
   /** One stage for {@code epoch}: each utterance to the rank whose batch of that epoch holds it. */
   public static StageShards perEpoch(BatchPlan plan, int utterances, int worldSize, int epoch) {
     int[] rankOf = new int[utterances];
+    int[] positionOf = new int[utterances];
     Arrays.fill(rankOf, -1);
     for (int r = 0; r < worldSize; r++) {
+      int position = 0;
       for (Batch b : plan.epoch(epoch, r, worldSize)) {
         for (int u : b.utterances()) {
+          positionOf[u] = position++;
           if (rankOf[u] >= 0) {
             throw new IllegalStateException("Utterance " + u + " is in batches of ranks " + rankOf[u] + " and " + r
                 + " in epoch " + epoch + "; the plan's batches must be disjoint");
@@ -58,7 +65,7 @@ public final class StageShards implements Serializable {
         }
       }
     }
-    return new StageShards(epoch, epoch, worldSize, rankOf, null);
+    return new StageShards(epoch, epoch, worldSize, rankOf, positionOf, null);
   }
 
   /** One stage for {@code firstEpoch..lastEpoch} in which every rank holds every kept utterance. */
@@ -67,7 +74,7 @@ public final class StageShards implements Serializable {
     for (int u : plan.orderedIndices()) {
       kept.set(u);
     }
-    return new StageShards(firstEpoch, lastEpoch, worldSize, null, kept);
+    return new StageShards(firstEpoch, lastEpoch, worldSize, null, null, kept);
   }
 
   public int firstEpoch() {
@@ -98,6 +105,22 @@ public final class StageShards implements Serializable {
     }
     return rankOf[u] < 0 ? new int[0] : new int[] {rankOf[u]};
   }
+
+  /**
+   * The shuffle key of utterance {@code u} sent to {@code rank}: the rank in the high bits (see {@link #rankOfKey}),
+   * then, in a per-epoch stage, the utterance's position in the rank's batches, so that sorting a rank's partition by
+   * key streams its utterances batch after batch; in a replicated stage, the utterance index.
+   */
+  public long key(int rank, int u) {
+    return ((long) rank << RANK_SHIFT) | (kept != null ? u : positionOf[u]);
+  }
+
+  /** The rank of a {@link #key}. */
+  public static int rankOfKey(long key) {
+    return (int) (key >>> RANK_SHIFT);
+  }
+
+  private static final int RANK_SHIFT = 40;
 
   /** Whether {@code rank} receives utterance {@code u}. */
   public boolean receives(int rank, int u) {

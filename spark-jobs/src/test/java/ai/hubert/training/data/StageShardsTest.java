@@ -65,6 +65,19 @@ class StageShardsTest {
           assertTrue(seen.add(u), "utterance " + u + " reaches two ranks in epoch " + epoch);
         }
         assertEquals(mine.size(), shards.shares(index).get(r).utterances());
+        // sorted by key, a rank's utterances come batch after batch, in the order of its batches
+        java.util.List<Integer> inBatchOrder = new java.util.ArrayList<>();
+        for (Batch b : plan.epoch(epoch, r, WORLD)) {
+          for (int u : b.utterances()) {
+            inBatchOrder.add(u);
+          }
+        }
+        final int rank = r;
+        java.util.List<Integer> byKey = mine.stream().sorted(java.util.Comparator.comparingLong(u -> shards.key(rank, u))).toList();
+        assertEquals(inBatchOrder, byKey, "epoch " + epoch + " rank " + r);
+        for (int u : mine) {
+          assertEquals(r, StageShards.rankOfKey(shards.key(r, u)));
+        }
       }
       int used = plan.batchesPerRank(WORLD) * WORLD;
       assertTrue(seen.size() < plan.keptCount() || plan.droppedPerEpoch(WORLD) == 0, "left-over batches go nowhere");
