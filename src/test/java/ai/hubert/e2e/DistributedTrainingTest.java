@@ -296,6 +296,9 @@ class DistributedTrainingTest {
       assertEquals(e + 1, st.get("first_epoch").getAsInt(), st.toString());
       assertEquals(e + 1, st.get("last_epoch").getAsInt(), st.toString());
       assertEquals(false, st.get("replicated").getAsBoolean(), st.toString());
+      assertEquals(24, st.get("audio_utterances").getAsInt(), "counts reconcile: " + st);
+      assertEquals(24, st.get("labelled_utterances").getAsInt(), st.toString());
+      assertEquals(0, st.get("dropped_too_short").getAsInt(), st.toString());
       var ranks = st.getAsJsonArray("ranks");
       assertEquals(2, ranks.size());
       int utterances = 0;

@@ -184,11 +184,7 @@ final class TrainTask implements Serializable {
       }
       while (step.numUpdates() < cfg.maxUpdate() && epoch <= stage.lastEpoch()) {
         List<List<Batch>> groups = plan.updates(epoch, rank, ring.worldSize(), cfg.updateFreq(epoch));
-        int steps = groups.size();
-        if (steps == 0) {
-          throw new IllegalStateException("rank " + rank + ": no complete update in epoch " + epoch
-              + " on some rank; give every rank more utterances or lower dataset.max_tokens");
-        }
+        int steps = groups.size(); // >= 1: the driver refuses plans with fewer batches than ranks
         List<Batch> ahead = new ArrayList<>();
         groups.subList(Math.min(next, steps), steps).forEach(ahead::addAll);
         groups.subList(0, Math.min(next, steps)).forEach(done -> done.forEach(shard::skip)); // trained before the checkpoint

@@ -220,7 +220,7 @@ public final class TrainingJob {
         int first = at.epoch();
         StageShards shards = replicate ? StageShards.replicated(plan, index.size(), world, first, lastEpoch(cfg, plan, world, at))
             : StageShards.perEpoch(plan, index.size(), world, first);
-        checkpoints.append(SHARDS_FILE, shardsLine(shards, index, plan) + "\n");
+        checkpoints.append(SHARDS_FILE, shardsLine(shards, index, plan, audioUtterances) + "\n");
         Broadcast<StageShards> shardsBroadcast = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(shards);
         TrainTask task = new TrainTask(configFile.toString(), text, overrides, ds, tag, CodeVersion.get(), secret,
             checkpoints.uri(), hadoopConf, offset, failAtUpdate, fault == Fault.EXECUTOR_EXIT, metrics, indexBroadcast, shardsBroadcast, jobStartMillis);
@@ -331,11 +331,13 @@ public final class TrainingJob {
   }
 
   /** One line of {@value #SHARDS_FILE}. */
-  private static String shardsLine(StageShards shards, TrainingIndex index, BatchPlan plan) {
+  private static String shardsLine(StageShards shards, TrainingIndex index, BatchPlan plan, long audioUtterances) {
     com.google.gson.JsonObject o = new com.google.gson.JsonObject();
     o.addProperty("first_epoch", shards.firstEpoch());
     o.addProperty("last_epoch", shards.lastEpoch());
     o.addProperty("replicated", shards.isReplicated());
+    o.addProperty("audio_utterances", audioUtterances);
+    o.addProperty("labelled_utterances", index.size());
     o.addProperty("batches", plan.batches().size());
     o.addProperty("batches_per_rank", plan.batchesPerRank(shards.worldSize()));
     o.addProperty("dropped_batches_per_epoch", plan.droppedPerEpoch(shards.worldSize()));
